@@ -1,0 +1,51 @@
+import { assertEquals, assertMatch } from "../src/testing/assert.ts";
+
+async function setup(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write=node_modules",
+      "--allow-env",
+      "--allow-sys",
+      "--allow-run",
+      "tasks/setup.ts",
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("setup --help lists its routes", async () => {
+  const r = await setup(["--help"]);
+  assertEquals(r.code, 0);
+  assertMatch(r.stdout, /--route auto\|official\|wheel\|dir/);
+});
+
+Deno.test("setup rejects an unknown flag with one line and exit 2", async () => {
+  const r = await setup(["--bogus"]);
+  assertEquals(r.code, 2);
+  assertEquals(r.stderr.trim().split("\n").length, 1);
+  assertMatch(r.stderr, /bogus/);
+});
+
+Deno.test("setup rejects an unknown route and a missing libtensorflow folder", async () => {
+  const bad = await setup(["--route", "magic"]);
+  assertEquals(bad.code, 2);
+  assertMatch(bad.stderr, /--route must be one of auto, official, wheel, dir/);
+  const missing = await setup(["--libtensorflow", "/nonexistent/libtf"]);
+  assertEquals(missing.code, 2);
+  assertMatch(missing.stderr, /not a folder/);
+});
+
+Deno.test("setup on a provisioned machine is a fast no-op that names its route", async () => {
+  const r = await setup([]);
+  assertEquals(r.code, 0);
+  assertMatch(
+    r.stderr,
+    /tensorflow backend ready \(TensorFlow [\d.]+, route: (official|wheel|dir)\)/,
+  );
+});
