@@ -1,0 +1,45 @@
+/**
+ * The cell zoo. Adding a cell = one new file in this folder implementing {@link Cell} (forward
+ * step, backward step and initialiser side by side) plus one line in {@link CELLS} below; the BPTT
+ * driver, the attention readout, gradcheck, tests and benches pick it up from the registry.
+ *
+ * @example
+ * ```ts
+ * import { CELLS } from "./src/engine/cells/mod.ts";
+ * console.log(Object.keys(CELLS)); // ["rnn_tanh", "rnn_relu", …]
+ * ```
+ *
+ * @module
+ */
+import { gru } from "./gru.ts";
+import { indrnn } from "./indrnn.ts";
+import { irnn } from "./irnn.ts";
+import { lstm } from "./lstm.ts";
+import { rnnLeaky } from "./rnn_leaky.ts";
+import { rnnRelu } from "./rnn_relu.ts";
+import { rnnTanh } from "./rnn_tanh.ts";
+import type { Cell } from "./types.ts";
+
+export type {
+  BackwardStep,
+  Cell,
+  CellConfig,
+  InitOptions,
+  Params,
+  Stacked,
+  State,
+} from "./types.ts";
+
+/** Every base cell, by name. */
+export const CELLS = {
+  rnn_tanh: rnnTanh,
+  rnn_relu: rnnRelu,
+  rnn_leaky: rnnLeaky,
+  irnn: irnn,
+  indrnn: indrnn,
+  lstm: lstm,
+  gru: gru,
+} as const satisfies Record<string, Cell>;
+
+/** A base cell name. */
+export type BaseCellName = keyof typeof CELLS;

@@ -1,0 +1,36 @@
+/**
+ * `rnn_relu` — h_t = relu(x_t W_x + h_{t-1} W_h + b).
+ * Init: every weight U(−1/√H, 1/√H), PyTorch's `nn.RNN` default, as `rnn_tanh` (with identity
+ * W_h and zero bias it is `irnn`).
+ * ReLU does not saturate, so gradients can explode as well as vanish.
+ *
+ * @module
+ */
+import { tf } from "../../backend.ts";
+import { reluGrad } from "../_fused.ts";
+import { uniformIn } from "../init.ts";
+import type { Cell } from "./types.ts";
+
+export const rnnRelu: Cell = {
+  name: "rnn_relu",
+  summary: "h_t = relu(x_t W_x + h_{t-1} W_h + b)",
+  gates: 1,
+  paramNames: ["W_x", "W_h", "b"],
+  shapes: (I, H) => ({ W_x: [I, H], W_h: [H, H], b: [H] }),
+  init: ({ inputSize: I, hidden: H, uniform }) => ({
+    W_x: uniformIn(uniform, [I, H], -1 / Math.sqrt(H), 1 / Math.sqrt(H)),
+    W_h: uniformIn(uniform, [H, H], -1 / Math.sqrt(H), 1 / Math.sqrt(H)),
+    b: uniformIn(uniform, [H], -1 / Math.sqrt(H), 1 / Math.sqrt(H)),
+  }),
+
+  // a = xp_t + h_{t-1} W_h;  h_t = relu(a)
+  forward: ([xp], prev, p) => ({
+    state: { h: tf.relu(tf.add(xp, tf.matMul(prev.h, p.W_h))) },
+    saved: [],
+  }),
+  // da = dh ⊙ [a > 0] (= [h_t > 0]);  dh_{t-1} = da W_hᵀ
+  backward: (dh, _dc, _prev, state, _saved, p, _cfg, first) => {
+    const da = reluGrad(state.h, dh);
+    return { dx: da, dhPrev: first ? null : tf.matMul(da, p.W_h, false, true) };
+  },
+};

@@ -1,0 +1,217 @@
+/**
+ * A model: one recurrent cell (optionally with the attention readout) and a task head, as plain
+ * tensors named as in CELLS.md (W_x, W_h | u, b, b_h, W_q, W_o, b_o).
+ *
+ * @module
+ */
+import { tf } from "../backend.ts";
+import { type BaseCellName, type Cell, type CellConfig, CELLS, type Params } from "./cells/mod.ts";
+import { bias, glorotUniform, type Uniform } from "./init.ts";
+
+/** The two heads of CELLS.md. */
+export type Task = "adding" | "copy";
+/** The accepted tasks. */
+export const TASKS: readonly Task[] = ["adding", "copy"];
+
+/** Every base cell name (each composes with `+attn`). */
+export const CELL_NAMES = Object.keys(CELLS) as BaseCellName[];
+
+/** A parsed cell name: `lstm+attn` → { base: "lstm", attention: true }. */
+export interface CellName {
+  base: BaseCellName;
+  attention: boolean;
+}
+
+/** True for a base cell name with an optional `+attn` suffix. */
+export function isCellName(name: string): boolean {
+  const base = name.endsWith("+attn") ? name.slice(0, -5) : name;
+  return Object.hasOwn(CELLS, base);
+}
+
+/** Parses `base` or `base+attn`; throws on an unknown cell, listing the known ones. */
+export function parseCellName(name: string): CellName {
+  if (!isCellName(name)) {
+    throw new Error(
+      `unknown cell '${name}'; known: ${CELL_NAMES.join(", ")} (each also as NAME+attn)`,
+    );
+  }
+  const attention = name.endsWith("+attn");
+  return { base: (attention ? name.slice(0, -5) : name) as BaseCellName, attention };
+}
+
+/** A cell, its head and its weights. */
+export interface Model {
+  /** The full cell name, e.g. `lstm+attn`. */
+  cell: string;
+  base: BaseCellName;
+  attention: boolean;
+  task: Task;
+  inputSize: number;
+  hidden: number;
+  outputSize: number;
+  /** LeakyReLU slope (`rnn_leaky`). */
+  alpha: number;
+  /** The sequence length the model was built for (IndRNN's bound), if given. */
+  seqLength?: number;
+  /** Weights by CELLS.md name; replaced (never mutated) by updates. */
+  params: Params;
+}
+
+/** What {@link createModel} needs. */
+export interface ModelOptions {
+  task: Task;
+  inputSize: number;
+  outputSize: number;
+  hidden: number;
+  /** U[0,1) source for the seeded initialisers. */
+  uniform: Uniform;
+  /** LeakyReLU slope α (default 0.01). */
+  alpha?: number;
+  /** Sequence length T: IndRNN initialises u in (2^{−1/T}, 2^{1/T}) and keeps |u| ≤ 2^{1/T}. */
+  seqLength?: number;
+}
+
+/** The cell object of a model. */
+export function cellOf(model: Pick<Model, "base">): Cell {
+  return CELLS[model.base];
+}
+
+/** Per-cell constants of a model. */
+export function cellConfig(model: Model): CellConfig {
+  return {
+    alpha: model.alpha,
+    recurrentMax: model.base === "indrnn" && model.seqLength
+      ? Math.pow(2, 1 / model.seqLength)
+      : undefined,
+  };
+}
+
+/** Names and shapes of all parameters of a model (cell first, then W_q, W_o, b_o). */
+export function paramShapes(
+  cellName: string,
+  dims: { inputSize: number; hidden: number; outputSize: number },
+): Record<string, number[]> {
+  const { base, attention } = parseCellName(cellName);
+  const H = dims.hidden;
+  return {
+    ...CELLS[base].shapes(dims.inputSize, H),
+    ...(attention ? { W_q: [H, H] } : {}),
+    W_o: [attention ? 2 * H : H, dims.outputSize],
+    b_o: [dims.outputSize],
+  };
+}
+
+/**
+ * A freshly initialised model. The cell's documented initialiser draws first, then the readout:
+ * W_q (attention) and W_o Glorot-uniform, b_o = 0. Same `uniform` sequence → same weights.
+ */
+export function createModel(cellName: string, opts: ModelOptions): Model {
+  const { base, attention } = parseCellName(cellName);
+  const H = opts.hidden;
+  const params: Params = CELLS[base].init({
+    inputSize: opts.inputSize,
+    hidden: H,
+    uniform: opts.uniform,
+    seqLength: opts.seqLength,
+  });
+  if (attention) params.W_q = glorotUniform(opts.uniform, H, H);
+  params.W_o = glorotUniform(opts.uniform, attention ? 2 * H : H, opts.outputSize);
+  params.b_o = bias(opts.outputSize);
+  return {
+    cell: cellName,
+    base,
+    attention,
+    task: opts.task,
+    inputSize: opts.inputSize,
+    hidden: H,
+    outputSize: opts.outputSize,
+    alpha: opts.alpha ?? 0.01,
+    ...(opts.seqLength ? { seqLength: opts.seqLength } : {}),
+    params,
+  };
+}
+
+/** Frees a model's tensors. */
+export function disposeModel(model: Model): void {
+  for (const t of Object.values(model.params)) t.dispose();
+  model.params = {};
+}
+
+/** A nested array of numbers (row-major), as in the reference files. */
+export type NestedNumbers = number | NestedNumbers[];
+
+/**
+ * Replaces the model's weights with `values` (nested arrays or flat arrays, row-major), checking
+ * every name and shape; throws an Error naming the offending parameter. Unlisted names keep their
+ * weights.
+ */
+export function setParams(
+  model: Model,
+  values: Record<string, NestedNumbers | ArrayLike<number>>,
+): void {
+  const shapes = paramShapes(model.cell, model);
+  for (const name of Object.keys(values)) {
+    if (!Object.hasOwn(shapes, name)) {
+      throw new Error(
+        `params.${name}: not a parameter of ${model.cell} (expected ${
+          Object.keys(shapes).join(", ")
+        })`,
+      );
+    }
+  }
+  const fresh: Params = {};
+  for (const [name, shape] of Object.entries(shapes)) {
+    if (!Object.hasOwn(values, name)) continue;
+    const flat = flatten(values[name], shape, `params.${name}`);
+    fresh[name] = tf.tensor(flat, shape, "float32");
+  }
+  for (const [name, t] of Object.entries(fresh)) {
+    model.params[name]?.dispose();
+    model.params[name] = t;
+  }
+}
+
+/** Flattens a nested row-major array of the given shape; throws naming `field` on a mismatch. */
+export function flatten(value: unknown, shape: number[], field: string): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(size);
+  let k = 0;
+  const walk = (v: unknown, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (typeof v !== "number" || !Number.isFinite(v)) {
+        throw new Error(
+          `${path}: expected a finite number, got ${JSON.stringify(v)?.slice(0, 40)}`,
+        );
+      }
+      out[k++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      throw new Error(
+        `${path}: expected an array of length ${shape[depth]} (shape [${shape.join(", ")}]), got ${
+          Array.isArray(v) ? `length ${v.length}` : typeof v
+        }`,
+      );
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, `${path}[${i}]`);
+  };
+  // A flat array of the right length is accepted too.
+  if (
+    (Array.isArray(value) || ArrayBuffer.isView(value)) && shape.length > 1 &&
+    (value as ArrayLike<unknown>).length === size &&
+    typeof (value as ArrayLike<unknown>)[0] === "number"
+  ) {
+    const a = value as ArrayLike<number>;
+    for (let i = 0; i < size; i++) {
+      if (!Number.isFinite(a[i])) throw new Error(`${field}[${i}]: expected a finite number`);
+      out[i] = a[i];
+    }
+    return out;
+  }
+  walk(
+    ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<number>) : value,
+    0,
+    field,
+  );
+  return out;
+}

@@ -1,0 +1,283 @@
+/**
+ * Vega-Lite specs of the history page: step time, test accuracy and test MSE over runs, one
+ * panel per (suite,) task and T, one line per cell; flagged step-time regressions drawn as red
+ * rings. Each chart has a title, axis titles with units and a tooltip naming the run's commit.
+ *
+ * The chart objects have the shape of the report's charts (`name`, `title`, `spec`, `caption`,
+ * `notes`), so the report writes and embeds them like its own.
+ *
+ * @module
+ */
+import type { Regression } from "./regressions.ts";
+import type { TrendSeries } from "./trends.ts";
+
+/** A Vega-Lite spec as plain JSON. */
+export type VlSpec = Record<string, unknown>;
+
+/** One chart of the history page. */
+export interface HistoryChart {
+  /** File-safe name: `charts/NAME.vl.json`. */
+  name: string;
+  title: string;
+  spec: VlSpec;
+  /** What the chart shows, in words, computed from the data. */
+  caption: string;
+  notes: string[];
+}
+
+const VL_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+
+const CONFIG: VlSpec = {
+  view: { stroke: "#ddd" },
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12 },
+  title: { fontSize: 15, anchor: "start", subtitleFontSize: 12, subtitleColor: "#555" },
+};
+
+/** A chart row: one point of one series. */
+interface Row {
+  panel: string;
+  cell: string;
+  T: number;
+  date: string;
+  commit: string;
+  run: string;
+  value: number;
+  seeds: number;
+  regression?: boolean;
+  baseline?: number;
+  threshold?: number;
+}
+
+const TASK_LABEL: Record<string, string> = { adding: "adding", copy: "copy memory" };
+
+function panelOf(s: TrendSeries, multiSuite: boolean): string {
+  return `${multiSuite ? `${s.suite} · ` : ""}${TASK_LABEL[s.task] ?? s.task} · T=${s.T}`;
+}
+
+/** Legend label: the cell, plus size and backend where the history mixes them. */
+function cellLabel(s: TrendSeries, mixed: { size: boolean; backend: boolean }): string {
+  const extra = [
+    ...(mixed.size ? [`H=${s.hidden} B=${s.batch}`] : []),
+    ...(mixed.backend ? [s.backend] : []),
+  ];
+  return extra.length ? `${s.cell} (${extra.join(", ")})` : s.cell;
+}
+
+function rows(
+  series: TrendSeries[],
+  pick: (p: TrendSeries["points"][number]) => number | null,
+  flagged = new Map<string, Regression>(),
+): Row[] {
+  const multiSuite = new Set(series.map((s) => s.suite)).size > 1;
+  const mixed = {
+    // One (suite, task, cell, T, backend) in several series: they differ in hidden or batch.
+    size: new Set(series.map((s) => `${s.suite}|${s.task}|${s.cell}|${s.T}|${s.backend}`)).size <
+      series.length,
+    backend: new Set(series.map((s) => s.backend)).size > 1,
+  };
+  const out: Row[] = [];
+  for (const s of series) {
+    for (const p of s.points) {
+      const v = pick(p);
+      if (v === null || !Number.isFinite(v)) continue;
+      const reg = flagged.get(`${s.key}@${p.run}`);
+      out.push({
+        panel: panelOf(s, multiSuite),
+        cell: cellLabel(s, mixed),
+        T: s.T,
+        date: p.date,
+        commit: p.commit ? p.commit.slice(0, 7) : "unknown",
+        run: p.run,
+        value: Number(v.toPrecision(4)),
+        seeds: p.seeds,
+        ...(flagged.size
+          ? {
+            regression: reg !== undefined,
+            ...(reg
+              ? {
+                baseline: Number(reg.baseline.toPrecision(4)),
+                threshold: Number(reg.threshold.toPrecision(4)),
+              }
+              : {}),
+          }
+          : {}),
+      });
+    }
+  }
+  return out;
+}
+
+function placeholder(name: string, title: string, message: string): HistoryChart {
+  return {
+    name,
+    title,
+    caption: message,
+    notes: [],
+    spec: {
+      $schema: VL_SCHEMA,
+      title,
+      width: 480,
+      height: 60,
+      data: { values: [{ message }] },
+      mark: { type: "text", fontSize: 14, align: "center" },
+      encoding: {
+        text: { field: "message", type: "nominal" },
+        tooltip: [{ field: "message", type: "nominal", title: "why" }],
+      },
+      config: CONFIG,
+    },
+  };
+}
+
+function panels(data: Row[]): string[] {
+  return [...new Set(data.map((r) => r.panel))].sort((a, b) => {
+    const ta = Number(a.match(/T=(\d+)$/)?.[1]), tb = Number(b.match(/T=(\d+)$/)?.[1]);
+    const pa = a.replace(/T=\d+$/, ""), pb = b.replace(/T=\d+$/, "");
+    return pa.localeCompare(pb) || ta - tb;
+  });
+}
+
+function trendSpec(
+  title: string,
+  subtitle: string,
+  data: Row[],
+  y: { title: string; scale?: VlSpec; format: string },
+  withRegressions: boolean,
+): VlSpec {
+  const cells = [...new Set(data.map((r) => r.cell))].sort();
+  const tooltip = [
+    { field: "cell", type: "nominal", title: "cell" },
+    { field: "panel", type: "nominal", title: "task · T" },
+    { field: "date", type: "temporal", title: "run date (UTC)", format: "%Y-%m-%d %H:%M" },
+    { field: "commit", type: "nominal", title: "commit" },
+    { field: "value", type: "quantitative", title: y.title, format: y.format },
+    { field: "seeds", type: "quantitative", title: "seeds" },
+  ];
+  const x = {
+    field: "date",
+    type: "temporal",
+    title: "run date (UTC)",
+    axis: { format: "%b %d", labelAngle: -30 },
+  };
+  const yEnc = { field: "value", type: "quantitative", title: y.title, scale: y.scale ?? {} };
+  const color = {
+    field: "cell",
+    type: "nominal",
+    title: "cell",
+    scale: { domain: cells, scheme: cells.length > 10 ? "category20" : "tableau10" },
+  };
+  const layers: VlSpec[] = [{
+    mark: { type: "line", point: true },
+    encoding: { x, y: yEnc, color, tooltip },
+  }];
+  if (withRegressions) {
+    layers.push({
+      transform: [{ filter: "datum.regression" }],
+      mark: { type: "point", shape: "circle", size: 220, strokeWidth: 2.5, color: "#d62728" },
+      encoding: {
+        x,
+        y: yEnc,
+        tooltip: [
+          ...tooltip,
+          {
+            field: "baseline",
+            type: "quantitative",
+            title: "baseline: median of earlier runs (ms)",
+            format: ".3~g",
+          },
+          { field: "threshold", type: "quantitative", title: "flagged above (ms)", format: ".3~g" },
+        ],
+      },
+    });
+  }
+  const ps = panels(data);
+  return {
+    $schema: VL_SCHEMA,
+    title: { text: title, subtitle },
+    data: { values: data },
+    facet: { field: "panel", type: "nominal", title: null, sort: ps },
+    columns: Math.min(3, ps.length),
+    spec: { width: 260, height: 170, layer: layers },
+    resolve: { scale: { y: "independent" } },
+    config: CONFIG,
+  };
+}
+
+/** Median step time over runs, with flagged regressions ringed in red. */
+export function stepTimeTrendChart(series: TrendSeries[], regressions: Regression[]): HistoryChart {
+  const name = "history_step_time";
+  const title = "Step time over runs";
+  const flagged = new Map(regressions.map((r) => [`${r.series}@${r.run}`, r]));
+  const data = rows(series, (p) => p.median_step_ms, flagged.size ? flagged : undefined);
+  if (data.length === 0) {
+    return placeholder(name, title, "No timed runs in the history yet.");
+  }
+  const n = regressions.length;
+  return {
+    name,
+    title,
+    spec: trendSpec(
+      title,
+      "median milliseconds per training step over seeds; red rings: flagged regressions",
+      data,
+      { title: "median step time (ms)", scale: { zero: false }, format: ".3~g" },
+      n > 0,
+    ),
+    caption: n === 0
+      ? `No step-time regression flagged across ${series.length} series.`
+      : `${n} step-time regression${n === 1 ? "" : "s"} flagged (red rings).`,
+    notes: [],
+  };
+}
+
+/** Test accuracy over runs (the copy task's recall accuracy; the adding task's if recorded). */
+export function accuracyTrendChart(series: TrendSeries[]): HistoryChart {
+  const name = "history_accuracy";
+  const title = "Test accuracy over runs";
+  const data = rows(series, (p) => p.accuracy);
+  if (data.length === 0) return placeholder(name, title, "No accuracy recorded in the history.");
+  return {
+    name,
+    title,
+    spec: trendSpec(
+      title,
+      "mean over seeds of the final test accuracy",
+      data,
+      { title: "test accuracy (fraction, 0–1)", scale: { domain: [0, 1] }, format: ".3f" },
+      false,
+    ),
+    caption: `Final test accuracy of ${
+      new Set(data.map((r) => `${r.panel}|${r.cell}`)).size
+    } configurations over ${new Set(data.map((r) => r.run)).size} runs.`,
+    notes: [],
+  };
+}
+
+/** Test MSE over runs (the adding task), log scale. */
+export function mseTrendChart(series: TrendSeries[]): HistoryChart {
+  const name = "history_mse";
+  const title = "Test MSE over runs";
+  const data = rows(series, (p) => (p.mse !== null && p.mse > 0 ? p.mse : null));
+  if (data.length === 0) return placeholder(name, title, "No MSE recorded in the history.");
+  return {
+    name,
+    title,
+    spec: trendSpec(
+      title,
+      "mean over seeds of the final test MSE (adding problem; the memoryless baseline is ≈ 0.167)",
+      data,
+      {
+        title: "test MSE (squared output units, log scale)",
+        scale: { type: "log" },
+        format: ".3~g",
+      },
+      false,
+    ),
+    caption: `Final test MSE of ${
+      new Set(data.map((r) => `${r.panel}|${r.cell}`)).size
+    } configurations over ${new Set(data.map((r) => r.run)).size} runs.`,
+    notes: [],
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * `buildReport`: reads results, bench and references, builds the charts and writes
+ * `index.html`, `charts/NAME.vl.json` and `charts/NAME.svg` into the output folder.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { writeFileAtomic } from "../fs/atomic.ts";
+import { accuracyVsLengthChart } from "./charts/accuracy_vs_length.ts";
+import type { Chart } from "./charts/_common.ts";
+import { gradientDecayChart } from "./charts/gradient_decay.ts";
+import { speedChart } from "./charts/speed.ts";
+import { subnormalShareChart } from "./charts/subnormal_share.ts";
+import { trainingCurvesChart } from "./charts/training_curves.ts";
+import { type Libraries, renderHtml } from "./html.ts";
+import { loadReportData, type ReportData } from "./load.ts";
+import { failureLines, missingGrid, runManifest } from "./manifest.ts";
+import { renderSvg } from "./svg.ts";
+import { historyPage, historyView, loadHistory } from "../history/mod.ts";
+
+/** Options of {@link buildReport}. */
+export interface BuildReportOptions {
+  /** Folder of results JSONL files (e.g. `reports/results`). */
+  resultsDir: string;
+  /** Folder of bench JSON files (e.g. `reports/bench`); the newest is shown. */
+  benchDir: string;
+  /** Where `index.html` and `charts/` go (e.g. `reports/site`). */
+  outDir: string;
+  /** Suite file with published `references` (default `suites/paper.json`; absent → none). */
+  referencesPath?: string;
+  /** `newest` (default) or a suite run id (a results file's stem). */
+  run?: "newest" | string;
+  /** Skip the server-side SVGs (faster; the page itself does not need them). */
+  svg?: boolean;
+  /**
+   * Folder of past scheduled runs (one subfolder per run, as the benchmark workflow keeps them)
+   * for `history.html`; when absent or empty, the suite runs in `resultsDir` are the history.
+   */
+  historyDir?: string;
+}
+
+/** What {@link buildReport} wrote and found. */
+export interface BuildReportResult {
+  /** Path of the written `index.html`. */
+  indexPath: string;
+  /** Chart names, in page order (`charts/NAME.vl.json`, `charts/NAME.svg`). */
+  charts: string[];
+  /** One caption per chart, same order: the findings in words. */
+  captions: string[];
+  /** What the results lack: grid gaps, diverged/failed runs, no bench, no results. */
+  missing: string[];
+  /** Path of the written `history.html` (trends over runs, step-time regressions). */
+  historyPath: string;
+  /** Step-time regressions flagged in the newest run of each series. */
+  regressions: string[];
+}
+
+/** The page's charts, in order, built from loaded data (pure). */
+export function buildCharts(data: ReportData): Chart[] {
+  const records = data.run?.records ?? [];
+  return [
+    gradientDecayChart(records),
+    accuracyVsLengthChart(records, data.references),
+    trainingCurvesChart(records),
+    subnormalShareChart(records),
+    speedChart(data.bench?.data ?? null, records),
+  ];
+}
+
+/** Everything the report should say is missing. */
+export function missingItems(
+  data: ReportData,
+  opts: { resultsDir: string; benchDir: string },
+): string[] {
+  const out: string[] = [];
+  const recs = data.run?.records ?? [];
+  if (!data.run) out.push(`no results in ${opts.resultsDir} (run \`deno task train\`)`);
+  out.push(...missingGrid(recs));
+  out.push(...failureLines(recs));
+  const noProbe = recs.filter((r) => r.probes.length === 0).length;
+  if (noProbe) out.push(`${noProbe} run(s) without gradient probes`);
+  if (!data.bench) out.push(`no bench file in ${opts.benchDir} (run \`deno task bench\`)`);
+  return out;
+}
+
+async function readLibrary(pkg: string, file: string): Promise<string> {
+  const candidates: URL[] = [];
+  try {
+    const main = import.meta.resolve(pkg);
+    if (main.startsWith("file:")) candidates.push(new URL(`./${file}`, main));
+  } catch { /* not resolvable: fall back to node_modules beside the project */ }
+  candidates.push(new URL(`../../node_modules/${pkg}/build/${file}`, import.meta.url));
+  candidates.push(new URL(`node_modules/${pkg}/build/${file}`, `file://${Deno.cwd()}/`));
+  for (const url of candidates) {
+    try {
+      return await Deno.readTextFile(url);
+    } catch { /* try the next */ }
+  }
+  throw new Error(`cannot find ${pkg}'s ${file} to inline (run \`deno install\`)`);
+}
+
+/** Reads the browser bundles of vega, vega-lite and vega-embed from the installed packages. */
+export async function readLibraries(): Promise<Libraries> {
+  const [vega, vegaLite, vegaEmbed] = await Promise.all([
+    readLibrary("vega", "vega.min.js"),
+    readLibrary("vega-lite", "vega-lite.min.js"),
+    readLibrary("vega-embed", "vega-embed.min.js"),
+  ]);
+  return { vega, vegaLite, vegaEmbed };
+}
+
+/**
+ * Builds the report. Reads everything and renders every chart before writing anything, so bad
+ * input (an unknown `run`, {@link ReportInputError}) leaves the output folder untouched.
+ */
+export async function buildReport(opts: BuildReportOptions): Promise<BuildReportResult> {
+  const data = await loadReportData(opts);
+  const charts = buildCharts(data);
+  const missing = missingItems(data, opts);
+  const libs = await readLibraries();
+  const svgs = opts.svg === false ? [] : await Promise.all(charts.map((c) => renderSvg(c.spec)));
+  const run = data.run;
+  const html = renderHtml({
+    title: "rnn-gradbench: vanishing gradients in recurrent networks",
+    subtitle: run
+      ? `Suite ${run.suite}, run ${run.id}, ${run.records.length} runs, finished ${
+        run.finished.slice(0, 16).replace("T", " ")
+      } UTC.`
+      : "No results yet.",
+    charts,
+    manifest: runManifest(data),
+    missing,
+    notes: data.notes,
+    libs,
+  });
+  let hist = opts.historyDir ? await loadHistory(opts.historyDir) : { runs: [], problems: [] };
+  if (hist.runs.length === 0) hist = await loadHistory(opts.resultsDir);
+  const view = historyView(
+    hist.runs,
+    undefined,
+    hist.problems.map((p) => `${p.file}:${p.line}: ${p.problem}`),
+  );
+  const historyHtml = renderHtml({
+    title: "rnn-gradbench: history of suite runs",
+    subtitle:
+      `${view.runs.length} suite run(s); step-time regressions flagged by a noise-aware rule.`,
+    charts: view.charts,
+    manifest: runManifest(data),
+    missing: [],
+    notes: view.notes,
+    libs,
+    links: [["index.html", "← Report"]],
+    body: historyPage(view, { firstChartIndex: 0 }),
+  });
+  const historySvgs = opts.svg === false
+    ? []
+    : await Promise.all(view.charts.map((c) => renderSvg(c.spec)));
+  const chartsDir = join(opts.outDir, "charts");
+  await Promise.all(view.charts.map(async (c, i) => {
+    await writeFileAtomic(join(chartsDir, `${c.name}.vl.json`), JSON.stringify(c.spec) + "\n");
+    if (historySvgs[i] !== undefined) {
+      await writeFileAtomic(join(chartsDir, `${c.name}.svg`), historySvgs[i]);
+    }
+  }));
+  const historyPath = join(opts.outDir, "history.html");
+  await writeFileAtomic(historyPath, historyHtml);
+  await Promise.all(charts.map(async (c, i) => {
+    await writeFileAtomic(join(chartsDir, `${c.name}.vl.json`), JSON.stringify(c.spec) + "\n");
+    if (svgs[i] !== undefined) await writeFileAtomic(join(chartsDir, `${c.name}.svg`), svgs[i]);
+  }));
+  const indexPath = join(opts.outDir, "index.html");
+  await writeFileAtomic(indexPath, html);
+  return {
+    indexPath,
+    charts: charts.map((c) => c.name),
+    captions: charts.map((c) => c.caption),
+    missing,
+    historyPath,
+    regressions: view.regressions.filter((r) => r.latest).map((r) =>
+      `${r.task} ${r.cell} T=${r.T} (${r.backend}): step time ${r.value.toPrecision(3)} ms vs ${
+        r.baseline.toPrecision(3)
+      } ms before (run ${r.run})`
+    ),
+  };
+}

@@ -1,0 +1,127 @@
+import { join } from "node:path";
+import { assert, assertEquals, assertMatch, assertRejects } from "../testing/assert.ts";
+import { writeSyntheticBench, writeSyntheticRun } from "./_synthetic.ts";
+import { buildReport } from "./build_report.ts";
+import { ReportInputError } from "./load.ts";
+
+const NAMES = [
+  "gradient_decay",
+  "accuracy_vs_length",
+  "training_curves",
+  "subnormal_share",
+  "speed",
+];
+
+Deno.test("buildReport writes index.html, specs and SVGs for every chart", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeSyntheticRun(join(dir, "results"));
+    await writeSyntheticBench(join(dir, "bench"));
+    const refs = join(dir, "paper.json");
+    await Deno.writeTextFile(
+      refs,
+      JSON.stringify({
+        references: [{
+          task: "adding",
+          T: 100,
+          cell: "lstm",
+          metric: "test_mse",
+          value: 0.01,
+          source: "A & B 2018",
+        }],
+      }),
+    );
+    const out = join(dir, "site");
+    const r = await buildReport({
+      resultsDir: join(dir, "results"),
+      benchDir: join(dir, "bench"),
+      outDir: out,
+      referencesPath: refs,
+    });
+    assertEquals(r.indexPath, join(out, "index.html"));
+    assertEquals(r.charts, NAMES);
+    assertEquals(r.captions.length, NAMES.length);
+    for (const name of NAMES) {
+      JSON.parse(await Deno.readTextFile(join(out, "charts", `${name}.vl.json`)));
+      assertMatch(await Deno.readTextFile(join(out, "charts", `${name}.svg`)), /^<svg /);
+    }
+    const html = await Deno.readTextFile(r.indexPath);
+    assertMatch(html, /A &amp; B 2018|A \\u0026 B 2018/);
+    assertMatch(html, /vega-embed|vegaEmbed/);
+    assert(html.length > 500_000, "vega, vega-lite and vega-embed are inlined");
+    // Synthetic faults: a diverged and a failed run are named among the missing.
+    assertMatch(r.missing.join("\n"), /^diverged: .*rnn_tanh|^failed: copy gru/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("buildReport builds from partial results and says what is missing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = await writeSyntheticRun(join(dir, "results"), {
+      cells: ["rnn_tanh", "lstm"],
+      lengths: [50, 100],
+      seeds: [1, 2],
+    });
+    // Drop one (cell, T) of the adding grid and a seed elsewhere.
+    const lines = (await Deno.readTextFile(file)).trim().split("\n").filter((l) => {
+      const c = JSON.parse(l).config;
+      return !(c.task === "adding" && c.cell === "lstm" && c.T === 100) &&
+        !(c.task === "copy" && c.cell === "rnn_tanh" && c.T === 50 && c.seed === 2);
+    });
+    await Deno.writeTextFile(file, lines.join("\n") + "\n");
+    const r = await buildReport({
+      resultsDir: join(dir, "results"),
+      benchDir: join(dir, "bench"),
+      outDir: join(dir, "site"),
+      referencesPath: join(dir, "none.json"),
+      svg: false,
+    });
+    const missing = r.missing.join("\n");
+    assertMatch(missing, /adding lstm: no runs at T=100/);
+    assertMatch(missing, /copy rnn_tanh T=50: 1 of 2 seeds/);
+    assertMatch(missing, /no bench file in/);
+    assertMatch(r.captions[4], /No bench file found/);
+    assertMatch(await Deno.readTextFile(r.indexPath), /no runs at T=100/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("buildReport with no results at all still writes a page that says so", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await buildReport({
+      resultsDir: join(dir, "results"),
+      benchDir: join(dir, "bench"),
+      outDir: join(dir, "site"),
+      referencesPath: join(dir, "none.json"),
+    });
+    assertMatch(r.missing[0], /no results in/);
+    assertEquals(r.charts.length, 5);
+    assertMatch(await Deno.readTextFile(r.indexPath), /No results yet/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an unknown run id is bad input and writes nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeSyntheticRun(join(dir, "results"), { cells: ["lstm"], lengths: [50] });
+    await assertRejects(
+      () =>
+        buildReport({
+          resultsDir: join(dir, "results"),
+          benchDir: join(dir, "bench"),
+          outDir: join(dir, "site"),
+          run: "no-such-run",
+        }),
+      ReportInputError,
+    );
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), ["results"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

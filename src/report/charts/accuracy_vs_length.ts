@@ -1,0 +1,294 @@
+/**
+ * Chart 2, accuracy / MSE against sequence length: per task one panel (adding: test MSE, log
+ * y; copy: recall accuracy), one line per cell (mean over the seeds that finished ok, error
+ * bars min–max), the memoryless baseline as a dashed rule and the published reference points
+ * of the `paper` suite as black diamonds.
+ *
+ * @module
+ */
+import { COPY_ALPHABET } from "../../data/task_spec.ts";
+import type { ResultRecord } from "../../results/schema.ts";
+import type { Reference } from "../load.ts";
+import {
+  cellColor,
+  type Chart,
+  CONFIG,
+  fmt,
+  groupBy,
+  listWords,
+  mean,
+  placeholderSpec,
+  sig,
+  sortCells,
+  TASK_LABEL,
+  VL_SCHEMA,
+  type VlSpec,
+} from "./_common.ts";
+
+/** The metric plotted per task. */
+export const TASK_METRIC = {
+  adding: "test_mse",
+  copy: "test_accuracy",
+} as const;
+
+/** One (task, cell, T) point: the metric over seeds. */
+export interface LengthRow {
+  task: string;
+  cell: string;
+  T: number;
+  mean: number;
+  min: number;
+  max: number;
+  /** Seeds that finished ok (with the metric). */
+  seeds: number;
+  /** Seeds that diverged or failed. */
+  lost: number;
+  solvedSeeds: number;
+}
+
+/** The memoryless baseline of a task, in the plotted metric. */
+export interface BaselineRow {
+  task: string;
+  value: number;
+  label: string;
+}
+
+/** Aggregates the plotted metric per task, cell and T. */
+export function accuracyRows(records: ResultRecord[]): LengthRow[] {
+  const rows: LengthRow[] = [];
+  const groups = groupBy(records, (r) => `${r.config.task}|${r.config.cell}|${r.config.T}`);
+  for (const rs of groups.values()) {
+    const { task, cell, T } = rs[0].config;
+    const metric = TASK_METRIC[task];
+    const vals = rs.filter((r) => r.status === "ok")
+      .map((r) => r.metrics[metric])
+      .filter((v): v is number => typeof v === "number" && Number.isFinite(v))
+      // A log axis cannot show an MSE of exactly 0: clamp to a floor far below any threshold.
+      .map((v) => (metric === "test_mse" ? Math.max(v, 1e-12) : v));
+    rows.push({
+      task,
+      cell,
+      T,
+      mean: vals.length ? sig(mean(vals)) : NaN,
+      min: vals.length ? sig(Math.min(...vals)) : NaN,
+      max: vals.length ? sig(Math.max(...vals)) : NaN,
+      seeds: vals.length,
+      lost: rs.filter((r) => r.status !== "ok").length,
+      solvedSeeds: rs.filter((r) => r.metrics.solved).length,
+    });
+  }
+  return rows.sort((a, b) => a.task.localeCompare(b.task) || a.T - b.T);
+}
+
+/** Baselines per task: adding predicts 1 (MSE ≈ 1/6, from the records), copy guesses 1 of 8. */
+export function baselineRows(records: ResultRecord[]): BaselineRow[] {
+  const out: BaselineRow[] = [];
+  const adding = records.filter((r) => r.config.task === "adding");
+  if (adding.length) {
+    const v = mean(adding.map((r) => r.metrics.baseline_loss));
+    out.push({ task: "adding", value: sig(v), label: `memoryless baseline (MSE ${fmt(v)})` });
+  }
+  if (records.some((r) => r.config.task === "copy")) {
+    const v = 1 / COPY_ALPHABET;
+    out.push({ task: "copy", value: v, label: `memoryless baseline (guess: ${fmt(v)})` });
+  }
+  return out;
+}
+
+/** The finding in words: per task, the longest T each cell solved and who is at the baseline. */
+export function accuracyCaption(
+  rows: LengthRow[],
+  baselines: BaselineRow[],
+  thresholds: { mse: number; accuracy: number },
+): string {
+  if (rows.length === 0) return "No finished runs in these results.";
+  const out: string[] = [];
+  for (const [task, rs] of groupBy(rows, (r) => r.task)) {
+    const metric = TASK_METRIC[task as "adding" | "copy"];
+    const solved = (r: LengthRow) =>
+      r.seeds > 0 &&
+      (metric === "test_mse" ? r.mean <= thresholds.mse : r.mean >= thresholds.accuracy);
+    const cells = sortCells(rs.map((r) => r.cell));
+    const longest = cells.map((c) => {
+      const Ts = rs.filter((r) => r.cell === c && solved(r)).map((r) => r.T);
+      return { c, T: Ts.length ? Math.max(...Ts) : null };
+    }).sort((a, b) => (b.T ?? 0) - (a.T ?? 0));
+    const rule = metric === "test_mse"
+      ? `mean MSE ≤ ${thresholds.mse}`
+      : `mean accuracy ≥ ${thresholds.accuracy}`;
+    const solvedBy = longest.filter((l) => l.T !== null).map((l) => `${l.c} ${l.T}`);
+    const never = longest.filter((l) => l.T === null).map((l) => l.c);
+    let s = solvedBy.length
+      ? `${TASK_LABEL[task] ?? task}: longest T solved (${rule}): ${listWords(solvedBy)}` +
+        (never.length ? `; never solved by ${listWords(never)}.` : ".")
+      : `${TASK_LABEL[task] ?? task}: no cell solved any length (${rule}).`;
+    const maxT = Math.max(...rs.map((r) => r.T));
+    const base = baselines.find((b) => b.task === task)?.value;
+    if (base !== undefined) {
+      const stuck = rs.filter((r) =>
+        r.T === maxT && r.seeds > 0 &&
+        (metric === "test_mse" ? r.mean >= 0.9 * base : r.mean <= base + 0.05)
+      ).map((r) => `${r.cell} (${fmt(r.mean)})`);
+      if (stuck.length) {
+        s += ` At T = ${maxT}, ${listWords(stuck)} ${
+          stuck.length > 1 ? "are" : "is"
+        } no better than the memoryless baseline (${fmt(base)}).`;
+      }
+    }
+    out.push(s);
+  }
+  return out.join(" ");
+}
+
+function panel(
+  task: string,
+  rows: LengthRow[],
+  baselines: BaselineRow[],
+  refs: Reference[],
+  cells: string[],
+): VlSpec {
+  const metric = TASK_METRIC[task as "adding" | "copy"];
+  const isMse = metric === "test_mse";
+  const yTitle = isMse
+    ? "test MSE (log, lower is better)"
+    : "recall accuracy (fraction, higher is better)";
+  const y = (field: string, extra: VlSpec = {}) => ({
+    field,
+    type: "quantitative",
+    scale: isMse ? { type: "log" } : { domain: [0, 1] },
+    ...extra,
+  });
+  const Ts = [...new Set([...rows.map((r) => r.T), ...refs.map((r) => r.T)])].sort((a, b) => a - b);
+  const x = {
+    field: "T",
+    type: "quantitative",
+    scale: { type: "log", nice: false, padding: 12 },
+    axis: { values: Ts, format: "d" },
+    title: "sequence length T (time steps)",
+  };
+  const layers: VlSpec[] = [
+    {
+      data: { values: baselines },
+      mark: { type: "rule", strokeDash: [6, 4], color: "#888" },
+      encoding: {
+        y: y("value"),
+        tooltip: [{ field: "label", type: "nominal", title: "baseline" }],
+      },
+    },
+    {
+      data: { values: rows },
+      mark: { type: "rule", strokeWidth: 1.5 },
+      encoding: {
+        x,
+        y: y("min"),
+        y2: { field: "max" },
+        color: cellColor(cells),
+      },
+    },
+    {
+      data: { values: rows },
+      mark: { type: "line", point: { filled: true, size: 40 } },
+      encoding: {
+        x,
+        y: y("mean", { title: yTitle }),
+        color: cellColor(cells),
+        tooltip: [
+          { field: "cell", type: "nominal" },
+          { field: "T", type: "quantitative", title: "T (steps)" },
+          { field: "mean", type: "quantitative", title: `${metric} (mean)`, format: ".4g" },
+          { field: "min", type: "quantitative", title: "min", format: ".4g" },
+          { field: "max", type: "quantitative", title: "max", format: ".4g" },
+          { field: "seeds", type: "quantitative", title: "seeds ok" },
+          { field: "lost", type: "quantitative", title: "seeds diverged/failed" },
+        ],
+      },
+    },
+  ];
+  if (refs.length) {
+    layers.push({
+      data: { values: refs },
+      mark: { type: "point", shape: "diamond", filled: true, size: 110, color: "black" },
+      encoding: {
+        x,
+        y: y("value"),
+        tooltip: [
+          { field: "source", type: "nominal", title: "published" },
+          { field: "cell", type: "nominal" },
+          { field: "T", type: "quantitative", title: "T (steps)" },
+          { field: "value", type: "quantitative", title: metric, format: ".4g" },
+        ],
+      },
+    });
+  }
+  return {
+    title: {
+      text: `${TASK_LABEL[task] ?? task} (${isMse ? "test MSE" : "recall accuracy"})`,
+      fontSize: 13,
+    },
+    width: 340,
+    height: 260,
+    layer: layers,
+  };
+}
+
+/** Chart 2: the task metric against T, per cell, with baselines and published references. */
+export function accuracyVsLengthChart(records: ResultRecord[], references: Reference[]): Chart {
+  const title = "Accuracy and MSE against sequence length";
+  const rows = accuracyRows(records);
+  const plotted = rows.filter((r) => r.seeds > 0);
+  const baselines = baselineRows(records);
+  const notes: string[] = [];
+  const empty = rows.filter((r) => r.seeds === 0).map((r) => `${r.task} ${r.cell} T=${r.T}`);
+  if (empty.length) notes.push(`No seed finished ok for: ${empty.join(", ")}.`);
+  const tasks = ["adding", "copy"].filter((t) => plotted.some((r) => r.task === t));
+  const shownRefs = references.filter((r) =>
+    tasks.includes(r.task) && r.metric === TASK_METRIC[r.task]
+  );
+  const otherRefs = references.filter((r) => !shownRefs.includes(r));
+  if (otherRefs.length) {
+    notes.push(
+      `Reference points not plotted (metric or task not on this chart): ${
+        otherRefs.map((r) => `${r.cell} ${r.task} T=${r.T} ${r.metric}=${r.value} (${r.source})`)
+          .join("; ")
+      }.`,
+    );
+  }
+  const thresholds = records[0]?.config.solved ?? { mse: 0.01, accuracy: 0.99 };
+  const caption = accuracyCaption(plotted, baselines, thresholds) +
+    (shownRefs.length ? ` Black diamonds: ${shownRefs.length} published reference point(s).` : "");
+  if (plotted.length === 0) {
+    return {
+      name: "accuracy_vs_length",
+      title,
+      spec: placeholderSpec(title, "No finished runs with test metrics yet."),
+      caption,
+      notes,
+    };
+  }
+  const cells = sortCells(plotted.map((r) => r.cell));
+  return {
+    name: "accuracy_vs_length",
+    title,
+    spec: {
+      $schema: VL_SCHEMA,
+      title: {
+        text: title,
+        subtitle: "mean over seeds that finished ok, bars min–max; dashed: memoryless " +
+          "baseline; ◆ published results",
+      },
+      hconcat: tasks.map((t) =>
+        panel(
+          t,
+          plotted.filter((r) => r.task === t),
+          baselines.filter((b) => b.task === t),
+          shownRefs.filter((r) => r.task === t),
+          cells,
+        )
+      ),
+      resolve: { scale: { color: "shared" } },
+      config: CONFIG,
+    },
+    caption,
+    notes,
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * The report page: one self-contained HTML file that works offline. vega, vega-lite and
+ * vega-embed are inlined from the installed packages (no CDN); the chart specs sit in a JSON
+ * `<script>` block; everything taken from results is escaped for its context.
+ *
+ * The page keeps a render status a headless browser can read: `console.error`, `window.onerror`
+ * and unhandled rejections are recorded before anything else runs, and once every `vegaEmbed`
+ * promise settles `#render-status` gets JSON `{done, charts, rendered, marks, errors}`.
+ *
+ * @module
+ */
+import type { Chart } from "./charts/_common.ts";
+import type { Manifest } from "./manifest.ts";
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
+}
+
+/**
+ * JSON safe inside a `<script>` element: `<`, `>` and `&` become `\u003c` etc. (so no
+ * `</script>` or `<!--` can appear), and U+2028/U+2029 are escaped for old JS parsers.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+/**
+ * A JavaScript library's source made safe to inline in `<script>`: any `</script` or `<!--`
+ * (none in today's vega bundles) is broken up in a way that keeps strings and regexes meaning
+ * the same (`<\/script`, `<\!--`).
+ */
+export function inlineScript(source: string): string {
+  return source.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+/** `10^-4.6` in already-escaped text becomes 10<sup>-4.6</sup>. */
+export function withPowers(escaped: string): string {
+  return escaped.replace(/10\^(-?\d+(?:\.\d+)?)/g, "10<sup>$1</sup>");
+}
+
+/** The inlined libraries' sources. */
+export interface Libraries {
+  vega: string;
+  vegaLite: string;
+  vegaEmbed: string;
+}
+
+/** Everything the page shows. */
+export interface Page {
+  title: string;
+  /** One line under the title (suite, date). */
+  subtitle: string;
+  charts: Chart[];
+  manifest: Manifest;
+  /** What is missing from the results (grid gaps, failed runs, absent bench). */
+  missing: string[];
+  /** Problems met while reading. */
+  notes: string[];
+  libs: Libraries;
+  /** Links shown in the navigation bar before the chart links, e.g. to the history page. */
+  links?: [href: string, text: string][];
+  /**
+   * A body that replaces the chart sections and the manifest (already escaped HTML holding
+   * `<div class="chart" id="chart-K">` placeholders for `charts`): how the history page reuses
+   * this page's shell and embed script.
+   */
+  body?: string;
+}
+
+function table(columns: string[], rows: string[][], cls = "", caption = ""): string {
+  const cap = caption ? `<caption>${escapeHtml(caption)}</caption>` : "";
+  const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
+    .join("\n");
+  return `<table${
+    cls ? ` class="${cls}"` : ""
+  }><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function list(items: string[]): string {
+  return `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join("\n")}</ul>`;
+}
+
+const STATUS_SCRIPT = `
+(function () {
+  var errors = [];
+  window.__reportErrors = errors;
+  var origError = console.error;
+  console.error = function () {
+    try { errors.push(Array.prototype.map.call(arguments, String).join(" ")); } catch (e) {}
+    return origError.apply(console, arguments);
+  };
+  window.addEventListener("error", function (e) { errors.push("error: " + (e.message || e)); });
+  window.addEventListener("unhandledrejection", function (e) {
+    errors.push("unhandled rejection: " + (e.reason && e.reason.message || e.reason));
+  });
+})();`;
+
+const EMBED_SCRIPT = `
+(function () {
+  var status = document.getElementById("render-status");
+  var errors = window.__reportErrors;
+  var specs = JSON.parse(document.getElementById("chart-specs").textContent);
+  var done = specs.map(function (s, i) {
+    if (typeof vegaEmbed !== "function") return Promise.reject(new Error("vega-embed missing"));
+    return vegaEmbed("#chart-" + i, s.spec, { actions: false, renderer: "svg" });
+  });
+  Promise.allSettled(done).then(function (results) {
+    var marks = {};
+    var rendered = 0;
+    results.forEach(function (r, i) {
+      var n = document.querySelectorAll("#chart-" + i + " svg .role-mark > *").length;
+      marks[specs[i].name] = n;
+      if (r.status === "fulfilled" && n > 0) rendered++;
+      if (r.status === "rejected") errors.push(specs[i].name + ": " + (r.reason && r.reason.message || r.reason));
+    });
+    status.textContent = JSON.stringify({
+      done: true, charts: specs.length, rendered: rendered, marks: marks, errors: errors
+    });
+    document.body.setAttribute("data-render", "done");
+  });
+})();`;
+
+const STYLE = `
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
+  color: #222; background: #fff; }
+main { max-width: 1200px; margin: 0 auto; padding: 1.5em 2em 4em; }
+h1 { font-size: 1.7em; margin: 0 0 .2em; }
+h2 { font-size: 1.25em; margin: 2em 0 .4em; border-bottom: 1px solid #ddd; padding-bottom: .2em; }
+.sub { color: #555; margin: 0 0 1em; }
+.caption { background: #f4f7fb; border-left: 4px solid #4c78a8; padding: .6em .9em;
+  margin: .6em 0; }
+.notes { color: #7a4b00; font-size: .9em; }
+.chart { overflow-x: auto; }
+table { border-collapse: collapse; font-size: .85em; margin: .5em 0 1em; }
+th, td { border: 1px solid #ddd; padding: .2em .5em; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+caption { caption-side: top; text-align: left; color: #555; padding: .2em 0; }
+td { font-variant-numeric: tabular-nums; }
+.missing li { color: #8a1f11; }
+nav a { margin-right: 1em; }
+#render-status { display: none; }
+details { margin: .5em 0; }
+`;
+
+/** Renders the page (pure: no I/O). */
+export function renderHtml(page: Page): string {
+  const specs = page.charts.map((c) => ({ name: c.name, spec: c.spec }));
+  const sections = page.charts.map((c, i) => {
+    const notes = c.notes.length
+      ? `<div class="notes">${c.notes.map((n) => `<p>${escapeHtml(n)}</p>`).join("")}</div>`
+      : "";
+    const tbl = c.table ? table(c.table.columns, c.table.rows, "ratios", c.table.caption) : "";
+    return `<section id="${escapeHtml(c.name)}">
+<h2>${i + 1}. ${escapeHtml(c.title)}</h2>
+<p class="caption">${withPowers(escapeHtml(c.caption))}</p>
+<div class="chart" id="chart-${i}"></div>
+<noscript><img src="charts/${escapeHtml(c.name)}.svg" alt="${escapeHtml(c.title)}"></noscript>
+${notes}${tbl}
+</section>`;
+  }).join("\n");
+  const links = (page.links ?? []).map(([href, text]) =>
+    `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`
+  ).join("");
+  const nav = links +
+    page.charts.map((c, i) =>
+      `<a href="#${escapeHtml(c.name)}">${i + 1}. ${escapeHtml(c.title)}</a>`
+    )
+      .join("") +
+    `<a href="#manifest">${page.charts.length + 1}. Run manifest</a>`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)}</title>
+<style>${STYLE}</style>
+<script>${STATUS_SCRIPT}</script>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(page.title)}</h1>
+<p class="sub">${escapeHtml(page.subtitle)}</p>
+<nav>${page.body === undefined ? nav : links}</nav>
+${
+    page.body ?? `${sections}
+${manifestSection(page)}`
+  }
+<pre id="render-status">{"done":false}</pre>
+</main>
+<script type="application/json" id="chart-specs">${jsonForScript(specs)}</script>
+<script>${inlineScript(page.libs.vega)}</script>
+<script>${inlineScript(page.libs.vegaLite)}</script>
+<script>${inlineScript(page.libs.vegaEmbed)}</script>
+<script>${EMBED_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function manifestSection(page: Page): string {
+  const m = page.manifest;
+  const missing = page.missing.length
+    ? `<ul class="missing">${page.missing.map((x) => `<li>${escapeHtml(x)}</li>`).join("\n")}</ul>`
+    : "<p>Nothing: every cell × length × seed of the grid finished ok.</p>";
+  return `<section id="manifest">
+<h2>${page.charts.length + 1}. Run manifest</h2>
+${table(["", ""], m.facts.map(([k, v]) => [k, v]), "facts")}
+<h3>Missing, diverged or failed</h3>
+${missing}
+${page.notes.length ? `<h3>Problems reading the inputs</h3>${list(page.notes)}` : ""}
+<details><summary>All runs (${m.runs.rows.length})</summary>
+${table(m.runs.columns, m.runs.rows, "runs")}
+</details>
+<h3>History of suite runs</h3>
+${
+    m.history.rows.length
+      ? table(m.history.columns, m.history.rows, "history")
+      : "<p>No suite runs.</p>"
+  }
+<p>Show another suite run with <code>deno task report --run ID</code>.</p>
+</section>`;
+}

@@ -1,0 +1,45 @@
+/**
+ * The report: a self-contained HTML page with Vega-Lite charts of gradient decay, accuracy
+ * against length, training curves, subnormal shares and speed, plus the run manifest.
+ *
+ * @example
+ * ```ts
+ * import { buildReport } from "./mod.ts";
+ *
+ * const { indexPath, captions, missing } = await buildReport({
+ *   resultsDir: "reports/results",
+ *   benchDir: "reports/bench",
+ *   outDir: "reports/site",
+ * });
+ * console.log(indexPath); // reports/site/index.html
+ * for (const c of captions) console.log(c);
+ * if (missing.length) console.log(`missing: ${missing.join("; ")}`);
+ * ```
+ *
+ * @module
+ */
+export {
+  buildCharts,
+  buildReport,
+  type BuildReportOptions,
+  type BuildReportResult,
+  missingItems,
+  readLibraries,
+} from "./build_report.ts";
+export type { Chart, VlSpec } from "./charts/_common.ts";
+export { gradientDecayChart, gradientDecayData } from "./charts/gradient_decay.ts";
+export { accuracyVsLengthChart } from "./charts/accuracy_vs_length.ts";
+export { trainingCurvesChart } from "./charts/training_curves.ts";
+export { subnormalShareChart } from "./charts/subnormal_share.ts";
+export { speedChart } from "./charts/speed.ts";
+export { escapeHtml, jsonForScript, renderHtml } from "./html.ts";
+export {
+  loadReportData,
+  readNewestBench,
+  readReferences,
+  type Reference,
+  type ReportData,
+  ReportInputError,
+} from "./load.ts";
+export { runManifest } from "./manifest.ts";
+export { countSvgMarks, renderSvg } from "./svg.ts";

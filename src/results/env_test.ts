@@ -1,0 +1,39 @@
+import { assert, assertEquals, assertMatch } from "../testing/assert.ts";
+import { collectEnvironment, gitCommit } from "./env.ts";
+
+Deno.test("the environment object names backend, versions, CPU, threads and date", () => {
+  const env = collectEnvironment({
+    name: "cpu",
+    tfjsVersion: "4.22.0",
+    tensorflowVersion: null,
+    threads: 1,
+  });
+  assertEquals(env.backend, "cpu");
+  assertEquals(env.tfjs, "4.22.0");
+  assertEquals(env.threads, 1);
+  assert(env.cpu.length > 0);
+  assert(env.cores >= 1);
+  assertMatch(env.date, /^\d{4}-\d\d-\d\dT/);
+  assertEquals(env.deno, Deno.version.deno);
+});
+
+Deno.test("the git commit is read from .git without a subprocess", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.mkdir(`${dir}/.git/refs/heads`, { recursive: true });
+  await Deno.writeTextFile(`${dir}/.git/HEAD`, "ref: refs/heads/main\n");
+  await Deno.writeTextFile(
+    `${dir}/.git/packed-refs`,
+    `# pack-refs\n${"a".repeat(40)} refs/heads/main\n`,
+  );
+  const saved = Deno.env.get("GITHUB_SHA");
+  Deno.env.delete("GITHUB_SHA");
+  try {
+    assertEquals(gitCommit(dir), "a".repeat(40));
+    await Deno.writeTextFile(`${dir}/.git/refs/heads/main`, `${"b".repeat(40)}\n`);
+    assertEquals(gitCommit(dir), "b".repeat(40));
+    assertEquals(gitCommit("/nonexistent"), null);
+  } finally {
+    if (saved) Deno.env.set("GITHUB_SHA", saved);
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,314 @@
+/**
+ * Trains one run of a suite and returns everything its result record holds: the training-loss
+ * curve, test metrics at each evaluation, gradient probes at the checkpoints, timings, and how
+ * it ended (`ok`, `diverged` at the first non-finite loss or gradient, `failed` with the error).
+ *
+ * The step loop makes no host reads: losses and gradient norms stay on the device until an
+ * evaluation, where they are read in one go (that is also where divergence is detected, and
+ * the step it happened at recovered).
+ *
+ * @module
+ */
+import { tf } from "../backend.ts";
+import {
+  baselineLoss,
+  batchStream,
+  rngFromSeed,
+  taskInputSize,
+  taskOutputSize,
+  type TaskSpec,
+  taskSteps,
+  testSet,
+} from "../data/mod.ts";
+import type { Batch } from "../data/mod.ts";
+import {
+  createAdam,
+  createModel,
+  disposeModel,
+  evaluate,
+  gradientProbe,
+  type Model,
+  trainStep,
+} from "../engine/mod.ts";
+import type {
+  CurvePoint,
+  EvalMetrics,
+  ProbeRecord,
+  RunConfig,
+  RunStatus,
+} from "../results/schema.ts";
+
+/** The PRNG stream initial weights are drawn from (data uses 1 = train, 2 = test). */
+export const STREAM_INIT = 3;
+
+/** Largest test chunk evaluated at once (bounds memory at T = 1000). */
+const EVAL_CHUNK = 256;
+
+/** What a run produced; the store adds identity and environment. */
+export interface RunOutcome {
+  status: RunStatus;
+  status_detail: { step: number | null; reason: string } | null;
+  metrics: {
+    test_loss: number | null;
+    test_mse: number | null;
+    test_accuracy: number | null;
+    final_train_loss: number | null;
+    baseline_loss: number;
+    solved: boolean;
+  };
+  curve: CurvePoint[];
+  probes: ProbeRecord[];
+  timing: { median_step_ms: number | null; total_s: number; steps_done: number };
+}
+
+/** Progress callbacks (the CLI draws bars or prints lines from these). */
+export interface RunHooks {
+  /** After every step (cheap: no values read). */
+  onStep?: (step: number) => void;
+  /** After every evaluation. */
+  onEval?: (m: EvalMetrics & { train_loss: number; steps_per_s: number }) => void;
+  /** Polled between steps; true abandons the run (it is then not recorded). */
+  shouldStop?: () => boolean;
+}
+
+/** Thrown when {@link RunHooks.shouldStop} asked to stop: the run must not be recorded. */
+export class RunInterrupted extends Error {
+  override name = "RunInterrupted";
+}
+
+/** The data spec of a run config. */
+export function taskSpecOf(c: RunConfig): TaskSpec {
+  return c.task === "adding"
+    ? { task: "adding", T: c.T, variant: c.variant ?? "arjovsky" }
+    : { task: "copy", T: c.T, symbols: c.symbols ?? 10 };
+}
+
+/** Tensors of a host batch: x [B, steps, I] float32; y adding [B] float32, copy [B, steps] int32. */
+export function batchTensors(b: Batch): { x: tf.Tensor3D; y: tf.Tensor } {
+  const x = tf.tensor3d(b.x, [b.batch, b.steps, b.inputSize]);
+  const y = b.y instanceof Int32Array
+    ? tf.tensor2d(b.y, [b.batch, b.steps], "int32")
+    : tf.tensor1d(b.y, "float32");
+  return { x, y };
+}
+
+function sliceBatch(b: Batch, start: number, end: number): Batch {
+  const per = b.steps * b.inputSize;
+  const yPer = b.y.length / b.batch;
+  return {
+    ...b,
+    batch: end - start,
+    x: b.x.subarray(start * per, end * per),
+    y: b.y.subarray(start * yPer, end * yPer) as Batch["y"],
+  };
+}
+
+/** Test metrics over the whole test set, in chunks; one host read per chunk. */
+async function evaluateTestSet(model: Model, test: Batch, step: number): Promise<EvalMetrics> {
+  let loss = 0, mse = 0, acc = 0, n = 0;
+  let hasMse = false;
+  for (let s = 0; s < test.batch; s += EVAL_CHUNK) {
+    const e = Math.min(test.batch, s + EVAL_CHUNK);
+    const chunk = sliceBatch(test, s, e);
+    const vals = tf.tidy(() => {
+      const { x, y } = batchTensors(chunk);
+      const m = evaluate(model, x, y);
+      const parts = [m.loss, m.accuracy, m.mse ?? tf.scalar(NaN)].map((t) => tf.reshape(t, [1]));
+      return tf.concat(parts);
+    });
+    const [l, a, m] = await vals.data();
+    vals.dispose();
+    const w = e - s;
+    loss += l * w;
+    acc += a * w;
+    if (!Number.isNaN(m)) {
+      mse += m * w;
+      hasMse = true;
+    }
+    n += w;
+  }
+  return {
+    step,
+    test_loss: loss / n,
+    test_mse: hasMse ? mse / n : null,
+    test_accuracy: acc / n,
+  };
+}
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Trains one run. Never throws for a failing run (it is recorded as `failed`), except on interrupt. */
+export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunOutcome> {
+  const spec = taskSpecOf(c);
+  const started = performance.now();
+  const curve: CurvePoint[] = [];
+  const probes: ProbeRecord[] = [];
+  const stepMs: number[] = [];
+  let model: Model | null = null;
+  let optimizer: ReturnType<typeof createAdam> | null = null;
+  let last: EvalMetrics | null = null;
+  let lastTrainLoss: number | null = null;
+  let status: RunStatus = "ok";
+  let detail: RunOutcome["status_detail"] = null;
+  let step = 0;
+  const pending: { step: number; loss: tf.Scalar; gradNorm: tf.Scalar }[] = [];
+  const test = testSet(spec, c.seed, c.testSize);
+  const probeBatch = sliceBatch(test, 0, Math.min(c.batch, test.batch));
+
+  const probe = async (at: number) => {
+    const { x, y } = batchTensors(probeBatch);
+    try {
+      const p = await gradientProbe(model!, x, y);
+      probes.push({
+        step: at,
+        norms: p.norms,
+        zero_fraction: p.zeroFraction,
+        subnormal_fraction: p.subnormalFraction,
+      });
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
+  };
+
+  /** Reads pending losses; returns the first non-finite step, or null. */
+  const drain = async (): Promise<{ step: number; reason: string } | null> => {
+    if (pending.length === 0) return null;
+    const packed = tf.tidy(() => tf.stack(pending.flatMap((p) => [p.loss, p.gradNorm])));
+    const vals = await packed.data();
+    packed.dispose();
+    let bad: { step: number; reason: string } | null = null;
+    pending.forEach((p, i) => {
+      const l = vals[2 * i], g = vals[2 * i + 1];
+      if (!bad && (!Number.isFinite(l) || !Number.isFinite(g))) {
+        bad = {
+          step: p.step,
+          reason: !Number.isFinite(l) ? `training loss is ${l}` : `gradient norm is ${g}`,
+        };
+      }
+      if (Number.isFinite(l)) lastTrainLoss = l;
+      curve.push({
+        step: p.step,
+        train_loss: Number.isFinite(l) ? l : (null as unknown as number),
+      });
+      p.loss.dispose();
+      p.gradNorm.dispose();
+    });
+    pending.length = 0;
+    return bad;
+  };
+
+  try {
+    const init = rngFromSeed(c.seed, STREAM_INIT);
+    model = createModel(c.cell, {
+      task: c.task,
+      inputSize: taskInputSize(spec),
+      outputSize: taskOutputSize(spec),
+      hidden: c.hidden,
+      uniform: () => init.nextFloat(),
+      alpha: c.alpha,
+      seqLength: taskSteps(spec),
+    });
+    optimizer = createAdam(model.params, c.optimizer);
+    if (c.probeAt.includes(0)) await probe(0);
+    const stream = batchStream(spec, c.seed, c.batch);
+    let windowStart = performance.now();
+    let windowSteps = 0;
+    let lastYield = performance.now();
+    for (step = 1; step <= c.steps; step++) {
+      // The step loop never waits on I/O, so signal handlers (Ctrl-C) and progress redraws would
+      // starve; give the event loop a turn about ten times a second.
+      if (performance.now() - lastYield > 100) {
+        await new Promise((r) => setTimeout(r, 0));
+        lastYield = performance.now();
+      }
+      if (hooks.shouldStop?.()) throw new RunInterrupted("interrupted");
+      const batch = stream.next();
+      const t0 = performance.now();
+      // Not in a tidy of ours: trainStep replaces model.params with tensors that must outlive it.
+      const { x, y } = batchTensors(batch);
+      const out = trainStep(model, optimizer, x, y, { clipNorm: c.clipNorm ?? undefined });
+      x.dispose();
+      y.dispose();
+      stepMs.push(performance.now() - t0);
+      pending.push({ step, loss: out.loss, gradNorm: out.gradNorm });
+      windowSteps++;
+      hooks.onStep?.(step);
+      const isEval = step % c.evalEvery === 0 || step === c.steps;
+      const isProbe = c.probeAt.includes(step);
+      if (isEval || isProbe) {
+        const bad = await drain();
+        if (bad) {
+          status = "diverged";
+          detail = bad;
+          break;
+        }
+      }
+      if (isEval) {
+        last = await evaluateTestSet(model, test, step);
+        const point = curve[curve.length - 1];
+        Object.assign(point, {
+          test_loss: last.test_loss,
+          test_mse: last.test_mse,
+          test_accuracy: last.test_accuracy,
+        });
+        const now = performance.now();
+        hooks.onEval?.({
+          ...last,
+          train_loss: lastTrainLoss ?? NaN,
+          steps_per_s: windowSteps / Math.max(1e-9, (now - windowStart) / 1000),
+        });
+        windowStart = now;
+        windowSteps = 0;
+        if (!Number.isFinite(last.test_loss)) {
+          status = "diverged";
+          detail = { step, reason: `test loss is ${last.test_loss}` };
+          break;
+        }
+      }
+      if (isProbe) await probe(step);
+    }
+  } catch (e) {
+    if (e instanceof RunInterrupted) throw e;
+    status = "failed";
+    detail = {
+      step: step || null,
+      reason: (e instanceof Error ? e.message : String(e)).split("\n")[0],
+    };
+  } finally {
+    for (const p of pending) {
+      p.loss.dispose();
+      p.gradNorm.dispose();
+    }
+    optimizer?.dispose();
+    if (model) disposeModel(model);
+  }
+  const solved = status === "ok" && last !== null &&
+    (c.task === "adding"
+      ? last.test_mse !== null && last.test_mse <= c.solved.mse
+      : last.test_accuracy >= c.solved.accuracy);
+  return {
+    status,
+    status_detail: detail,
+    metrics: {
+      test_loss: last?.test_loss ?? null,
+      test_mse: last?.test_mse ?? null,
+      test_accuracy: last?.test_accuracy ?? null,
+      final_train_loss: lastTrainLoss,
+      baseline_loss: baselineLoss(spec),
+      solved,
+    },
+    curve,
+    probes,
+    timing: {
+      median_step_ms: median(stepMs),
+      total_s: (performance.now() - started) / 1000,
+      steps_done: stepMs.length,
+    },
+  };
+}

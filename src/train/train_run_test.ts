@@ -1,0 +1,92 @@
+import { initBackend } from "../backend.ts";
+import { expandGrid, validateSuite } from "../suite/suite.ts";
+import { assert, assertEquals, assertGreater, assertMatch } from "../testing/assert.ts";
+import { RunInterrupted, trainRun } from "./train_run.ts";
+import type { RunConfig } from "../results/schema.ts";
+
+const backend = Deno.env.get("CI") === "true" ? "tensorflow" : "auto";
+
+async function config(over: Record<string, unknown>): Promise<RunConfig> {
+  const grid = await expandGrid(
+    validateSuite({
+      name: "t",
+      cells: ["lstm"],
+      lengths: [8],
+      steps: 6,
+      hidden: 8,
+      batch: 8,
+      testSize: 16,
+      evalEvery: 3,
+      ...over,
+    }, "t.json"),
+  );
+  return grid.runs[0].config;
+}
+
+Deno.test("a run records the curve, evaluations, probes at init/middle/end and timings", async () => {
+  await initBackend(backend, { warn: () => {} });
+  const c = await config({});
+  const out = await trainRun(c);
+  assertEquals(out.status, "ok");
+  assertEquals(out.curve.map((p) => p.step), [1, 2, 3, 4, 5, 6]);
+  assert(out.curve[2].test_loss !== undefined && out.curve[5].test_loss !== undefined);
+  assertEquals(out.probes.map((p) => p.step), [0, 3, 6]);
+  for (const p of out.probes) {
+    assertEquals(p.norms.length, 8);
+    assert(p.norms.every((n) => n > 0));
+  }
+  assertEquals(out.timing.steps_done, 6);
+  assertGreater(out.timing.median_step_ms ?? 0, 0);
+  assertEquals(out.metrics.baseline_loss, 1 / 6);
+});
+
+Deno.test("the same config, seed and backend give identical metrics on a rerun", async () => {
+  await initBackend(backend, { warn: () => {} });
+  for (const cell of ["rnn_tanh", "gru+attn"]) {
+    const c = await config({ cells: [cell], tasks: ["copy"], lengths: [4], symbols: 3 });
+    const a = await trainRun(c), b = await trainRun(c);
+    assertEquals(a.metrics, b.metrics, cell);
+    assertEquals(a.curve, b.curve, cell);
+    assertEquals(a.probes, b.probes, cell);
+  }
+  const other = await trainRun(await config({ seeds: [2] }));
+  const first = await trainRun(await config({}));
+  assert(
+    other.metrics.test_loss !== first.metrics.test_loss,
+    "a different seed gives a different run",
+  );
+});
+
+Deno.test("a huge learning rate is recorded as diverged at the step it happened", async () => {
+  await initBackend(backend, { warn: () => {} });
+  const c = await config({
+    cells: ["rnn_relu"],
+    lengths: [30],
+    steps: 40,
+    evalEvery: 5,
+    clipNorm: null,
+    optimizer: { lr: 1e30 },
+  });
+  const out = await trainRun(c);
+  assertEquals(out.status, "diverged");
+  assert(out.status_detail !== null && out.status_detail.step !== null);
+  assert(out.status_detail.step >= 1 && out.status_detail.step <= 40);
+  assertMatch(out.status_detail.reason, /loss|gradient/);
+  assertEquals(out.metrics.solved, false);
+});
+
+Deno.test("an interrupt abandons the run instead of recording it half-done", async () => {
+  await initBackend(backend, { warn: () => {} });
+  let steps = 0;
+  let threw = false;
+  try {
+    await trainRun(await config({ steps: 50 }), {
+      onStep: () => steps++,
+      shouldStop: () => steps >= 3,
+    });
+  } catch (e) {
+    threw = e instanceof RunInterrupted;
+  }
+  assert(threw);
+  assertEquals(steps, 3);
+});

@@ -1,0 +1,76 @@
+import { assertEquals, assertMatch } from "../src/testing/assert.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const GRADS = new URL("../../shared/reference/grads/", import.meta.url).pathname;
+
+async function gradcheck(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-env",
+      "--allow-ffi",
+      "--allow-sys",
+      "tasks/gradcheck.ts",
+      ...args,
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code, out: dec.decode(stdout), err: dec.decode(stderr) };
+}
+
+for (const backend of ["tensorflow", "wasm"]) {
+  Deno.test(`gradcheck passes every shared reference file on the ${backend} backend`, async () => {
+    const r = await gradcheck("--backend", backend);
+    assertEquals(r.code, 0, r.out + r.err);
+    assertMatch(r.out, new RegExp(`backend ${backend}`));
+    assertMatch(r.out, /18\/18 passed/);
+    assertEquals(r.out.match(/^PASS /gm)?.length, 18);
+  });
+}
+
+Deno.test("gradcheck exits 1 with FAIL on a file whose gradient was perturbed", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const ref = JSON.parse(await Deno.readTextFile(`${GRADS}lstm-copy-s7-T12.json`));
+    ref.param_grads.W_h[0][0] += 1e-2;
+    await Deno.writeTextFile(`${dir}/perturbed.json`, JSON.stringify(ref));
+    const r = await gradcheck(
+      "--backend",
+      "tensorflow",
+      `${GRADS}gru-adding-s7-T12.json`,
+      `${dir}/perturbed.json`,
+    );
+    assertEquals(r.code, 1, r.out + r.err);
+    assertMatch(r.out, /FAIL {2}perturbed\.json/);
+    assertMatch(r.out, /PASS {2}gru-adding/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("gradcheck exits 2 on a malformed file, naming the field", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const ref = JSON.parse(await Deno.readTextFile(`${GRADS}gru-adding-s7-T12.json`));
+    ref.grad_h_norms = ref.grad_h_norms.slice(1);
+    await Deno.writeTextFile(`${dir}/short.json`, JSON.stringify(ref));
+    const r = await gradcheck(`${dir}/short.json`);
+    assertEquals(r.code, 2);
+    assertMatch(r.err, /short\.json: malformed: grad_h_norms/);
+    const bad = await gradcheck("--tolerance", "zero");
+    assertEquals(bad.code, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("gradcheck --help describes the flags", async () => {
+  const r = await gradcheck("--help");
+  assertEquals(r.code, 0);
+  assertMatch(r.out, /--tolerance/);
+  assertMatch(r.out, /--backend/);
+});

@@ -1,0 +1,92 @@
+import { join } from "node:path";
+import { assert, assertEquals, assertMatch } from "../src/testing/assert.ts";
+import { writeSyntheticBench, writeSyntheticRun } from "../src/report/_synthetic.ts";
+
+async function report(out: string, args: string[]) {
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      `--allow-write=${out}`,
+      "--allow-env",
+      "tasks/report.ts",
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const { code, stdout, stderr } = await cmd.output();
+  const dec = new TextDecoder();
+  return { code, stdout: dec.decode(stdout), stderr: dec.decode(stderr) };
+}
+
+Deno.test("report --help prints the flags and exits 0", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await report(dir, ["--help"]);
+    assertEquals(r.code, 0);
+    assertMatch(r.stdout, /--results DIR/);
+    assertMatch(r.stdout, /--run ID/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a bad flag exits 2 with one line and writes nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await report(dir, ["--nope", "--out", join(dir, "site")]);
+    assertEquals(r.code, 2);
+    assertEquals(r.stderr.trim().split("\n").length, 1);
+    assertMatch(r.stderr, /^report: .*nope/);
+    assertEquals([...Deno.readDirSync(dir)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an unknown --run exits 2 with one line and writes nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeSyntheticRun(join(dir, "results"), { cells: ["lstm"], lengths: [50] });
+    const r = await report(dir, [
+      "--results",
+      join(dir, "results"),
+      "--out",
+      join(dir, "site"),
+      "--run",
+      "nope",
+    ]);
+    assertEquals(r.code, 2);
+    assertEquals(r.stderr.trim().split("\n").length, 1);
+    assertMatch(r.stderr, /no suite run 'nope'/);
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), ["results"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("report builds from a synthetic results folder and prints where and what it found", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeSyntheticRun(join(dir, "results"));
+    await writeSyntheticBench(join(dir, "bench"));
+    const out = join(dir, "site");
+    const r = await report(dir, [
+      "--results",
+      join(dir, "results"),
+      "--bench",
+      join(dir, "bench"),
+      "--out",
+      out,
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    assertMatch(r.stdout, new RegExp(`Report: ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    assertMatch(r.stdout, /gradient_decay: At initialisation/);
+    assertMatch(r.stdout, /speed: A training step of rnn-gradbench takes/);
+    assert((await Deno.stat(join(out, "index.html"))).size > 500_000);
+    assert((await Deno.stat(join(out, "charts", "gradient_decay.svg"))).isFile);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,215 @@
+/**
+ * `deno task train`: runs a suite's grid (task × cell × T × seed) and appends one result record
+ * per finished run to `reports/results/<suite>-<grid hash>.jsonl`. Re-running the same command
+ * resumes; `--force` re-runs finished configs; `--dry-run` prints the grid and an estimate.
+ *
+ * @module
+ */
+import { BACKEND_CHOICES, BackendUnavailableError, initBackend } from "../src/backend.ts";
+import {
+  helpText,
+  parseChoice,
+  parseFlags,
+  parseInteger,
+  parseIntegerList,
+  parseNameList,
+  parseNumber,
+  runCli,
+  UsageError,
+} from "../src/cli/args.ts";
+import { isCellName } from "../src/engine/mod.ts";
+import { parseShard, shardFromEnv, shardRuns, type ShardSpec } from "../src/suite/shard.ts";
+import {
+  expandGrid,
+  loadSuite,
+  runCost,
+  runLabel,
+  SuiteError,
+  type SuiteOverrides,
+} from "../src/suite/suite.ts";
+import { createProgress } from "../src/train/progress.ts";
+import { trainGrid } from "../src/train/train_suite.ts";
+
+const FLAGS = {
+  suite: {
+    type: "string",
+    arg: "quick|standard|paper|PATH",
+    default: "quick",
+    description: "the suite to run",
+  },
+  task: { type: "string", arg: "adding,copy", description: "only these tasks" },
+  cells: {
+    type: "string",
+    arg: "LIST",
+    description: "only these cells, e.g. rnn_tanh,lstm,lstm+attn",
+  },
+  lengths: { type: "string", arg: "LIST", description: "sequence lengths T, e.g. 50,100" },
+  seeds: { type: "string", arg: "LIST", description: "seeds, e.g. 1,2,3" },
+  steps: { type: "string", arg: "N", description: "training steps per run" },
+  hidden: { type: "string", arg: "N", description: "hidden size" },
+  batch: { type: "string", arg: "N", description: "batch size" },
+  "test-size": { type: "string", arg: "N", description: "test samples per run" },
+  "eval-every": { type: "string", arg: "N", description: "evaluate every N steps" },
+  lr: { type: "string", arg: "X", description: "Adam learning rate" },
+  backend: {
+    type: "string",
+    arg: BACKEND_CHOICES.join("|"),
+    default: "auto",
+    description: "tensor backend",
+  },
+  out: { type: "string", arg: "DIR", default: "reports/results", description: "results folder" },
+  shard: {
+    type: "string",
+    arg: "I/N",
+    description:
+      "run shard I of N (also $RNN_GRADBENCH_SHARD, or JOB_COMPLETION_INDEX + $RNN_GRADBENCH_SHARD_COUNT)",
+  },
+  force: { type: "boolean", description: "re-run configs that already have a result" },
+  "dry-run": {
+    type: "boolean",
+    description: "print the grid and an estimated time; train nothing",
+  },
+} as const;
+
+const HELP = helpText(
+  "deno task train [--suite quick|standard|paper|PATH] [overrides…] [--dry-run]",
+  "Train every run of a suite and store one result record per run (resumable).",
+  FLAGS,
+);
+
+/** Seconds per cost unit (T × steps × cell cost at B=64, H=128), measured on a 2-core machine. */
+const SECONDS_PER_COST_UNIT = 2.0e-4;
+
+async function main(argv: string[]): Promise<number> {
+  const { values: v } = parseFlags(argv, FLAGS);
+  const s = (k: keyof typeof FLAGS) => v[k] as string | undefined;
+  const ov: SuiteOverrides = {};
+  if (s("task")) {
+    ov.tasks = parseNameList("task", s("task")!).map((t) =>
+      parseChoice("task", t, ["adding", "copy"] as const)
+    );
+  }
+  if (s("cells")) {
+    ov.cells = parseNameList("cells", s("cells")!);
+    const bad = ov.cells.find((c) => !isCellName(c));
+    if (bad) throw new UsageError(`--cells: unknown cell '${bad}'`);
+  }
+  if (s("lengths")) ov.lengths = parseIntegerList("lengths", s("lengths")!, 1);
+  if (s("seeds")) ov.seeds = parseIntegerList("seeds", s("seeds")!, 0);
+  if (s("steps")) ov.steps = parseInteger("steps", s("steps")!);
+  if (s("hidden")) ov.hidden = parseInteger("hidden", s("hidden")!);
+  if (s("batch")) ov.batch = parseInteger("batch", s("batch")!);
+  if (s("test-size")) ov.testSize = parseInteger("test-size", s("test-size")!);
+  if (s("eval-every")) ov.evalEvery = parseInteger("eval-every", s("eval-every")!);
+  if (s("lr")) ov.lr = parseNumber("lr", s("lr")!, { positive: true });
+  const backendChoice = parseChoice("backend", s("backend")!, BACKEND_CHOICES);
+  ov.backend = backendChoice;
+  let shard: ShardSpec | null = null;
+  if (s("shard")) {
+    const p = parseShard(s("shard")!);
+    if (typeof p === "string") throw new UsageError(p);
+    shard = p;
+  } else {
+    const p = shardFromEnv((k) => Deno.env.get(k));
+    if (typeof p === "string") throw new UsageError(p);
+    shard = p;
+  }
+
+  let grid;
+  try {
+    grid = await expandGrid(await loadSuite(s("suite")!), ov);
+  } catch (e) {
+    if (e instanceof SuiteError) throw new UsageError(e.message);
+    throw e;
+  }
+  const runs = shard ? shardRuns(grid.runs, shard) : grid.runs;
+  const shardText = shard ? ` shard ${shard.index}/${shard.count}:` : "";
+
+  if (v["dry-run"]) {
+    const totalCost = runs.reduce((a, r) => a + runCost(r.config), 0);
+    console.log(
+      `suite ${grid.suite} (grid ${
+        grid.gridHash.slice(0, 12)
+      }):${shardText} ${runs.length} of ${grid.runs.length} runs`,
+    );
+    for (const r of runs) {
+      const c = r.config;
+      console.log(
+        `  ${r.hash.slice(0, 12)}  ${
+          runLabel(c).padEnd(40)
+        } H=${c.hidden} B=${c.batch} steps=${c.steps}  ~${
+          fmtSeconds(runCost(c) * SECONDS_PER_COST_UNIT)
+        }`,
+      );
+    }
+    console.log(
+      `estimated time: ${
+        fmtSeconds(totalCost * SECONDS_PER_COST_UNIT)
+      } on the tensorflow backend, 2 cores`,
+    );
+    return 0;
+  }
+
+  // Check the output folder is writable before any training.
+  const outDir = s("out")!;
+  try {
+    await Deno.mkdir(outDir, { recursive: true });
+    const probe = `${outDir}/.write-test-${Deno.pid}`;
+    await Deno.writeTextFile(probe, "");
+    await Deno.remove(probe);
+  } catch (e) {
+    throw new UsageError(
+      `--out ${outDir} is not writable (${(e as Error).message.split("\n")[0]})`,
+    );
+  }
+
+  let backend;
+  try {
+    backend = await initBackend(backendChoice);
+  } catch (e) {
+    if (e instanceof BackendUnavailableError) throw new UsageError(e.message);
+    throw e;
+  }
+  let stop = false;
+  const onSigint = () => {
+    if (stop) Deno.exit(130);
+    stop = true;
+    console.error(
+      "\ninterrupt: abandoning the run in flight (it will not be recorded); Ctrl-C again to quit now",
+    );
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+  const progress = createProgress(runs.map((r) => runCost(r.config)));
+  progress.line(
+    `suite ${grid.suite}:${shardText} ${runs.length} runs on the ${backend.name} backend → ${outDir}`,
+  );
+  const summary = await trainGrid({
+    grid,
+    runs,
+    outDir,
+    backend,
+    force: v.force === true,
+    progress,
+    shouldStop: () => stop,
+  });
+  Deno.removeSignalListener("SIGINT", onSigint);
+  if (summary.interrupted) {
+    console.error(
+      `interrupted after ${summary.ran} new runs; results so far are in ${summary.file}. Re-run the same command to resume.`,
+    );
+    return 130;
+  }
+  progress.done();
+  console.error(
+    `results: ${summary.file} (${summary.ran} run, ${summary.skipped} already there, ${summary.diverged} diverged, ${summary.failed} failed)`,
+  );
+  return 0;
+}
+
+function fmtSeconds(s: number): string {
+  if (s < 90) return `${s.toFixed(0)} s`;
+  if (s < 5400) return `${(s / 60).toFixed(0)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+if (import.meta.main) await runCli("train", HELP, main);

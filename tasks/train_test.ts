@@ -1,0 +1,175 @@
+import { parseResults } from "../src/results/store.ts";
+import { expandGrid, loadSuite } from "../src/suite/suite.ts";
+import {
+  assert,
+  assertEquals,
+  assertLess,
+  assertMatch,
+  assertRejects,
+} from "../src/testing/assert.ts";
+
+const PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-ffi", "--allow-sys"];
+const BACKEND = Deno.env.get("CI") === "true" ? ["--backend", "tensorflow"] : [];
+
+function cmd(args: string[]) {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PERMS, "tasks/train.ts", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+async function train(args: string[]) {
+  const out = await cmd(args).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+async function readDir(dir: string) {
+  const files = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".jsonl"));
+  assertEquals(files.length, 1);
+  return parseResults(await Deno.readTextFile(`${dir}/${files[0].name}`));
+}
+
+Deno.test("--dry-run prints the grid and an estimate, and writes nothing", async () => {
+  const out = `${await Deno.makeTempDir()}/results`;
+  const r = await train(["--suite", "standard", "--dry-run", "--out", out]);
+  assertEquals(r.code, 0);
+  assertMatch(r.stdout, /suite standard \(grid [0-9a-f]{12}\): 300 of 300 runs/);
+  assertMatch(r.stdout, /estimated time: [\d.]+ (h|min|s)/);
+  await assertRejects(() => Deno.stat(out), Deno.errors.NotFound);
+  const paper = await train(["--suite", "paper", "--dry-run", "--lengths", "20", "--steps", "3"]);
+  assertEquals(paper.code, 0);
+  assertMatch(paper.stdout, /T=20/);
+  const shard = await train(["--suite", "standard", "--dry-run", "--shard", "2/4"]);
+  assertMatch(shard.stdout, /shard 2\/4: \d+ of 300 runs/);
+});
+
+Deno.test("bad suites and flags: one clear line, exit 2, nothing written", async () => {
+  const dir = await Deno.makeTempDir();
+  const out = `${dir}/results`;
+  const bad: [unknown, RegExp][] = [
+    [{ cells: ["lstm", "transformer"] }, /unknown cell "transformer"/],
+    [{ lengths: [0] }, /'lengths' must be a non-empty list of whole numbers ≥ 1/],
+    [{ steps: "many" }, /'steps' must be a whole number/],
+  ];
+  for (const [json, msg] of bad) {
+    const file = `${dir}/suite.json`;
+    await Deno.writeTextFile(file, JSON.stringify(json));
+    const r = await train(["--suite", file, "--out", out]);
+    assertEquals(r.code, 2, r.stderr);
+    assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assertMatch(r.stderr, msg);
+  }
+  for (
+    const [args, msg] of [
+      [["--cells", "lstm,bogus"], /unknown cell 'bogus'/],
+      [["--lengths", "10,-3"], /--lengths must be a whole number ≥ 1/],
+      [["--backend", "gpu"], /--backend must be one of/],
+      [["--shard", "3/2"], /1 ≤ I ≤ N/],
+      [["--colour"], /colour/],
+    ] as [string[], RegExp][]
+  ) {
+    const r = await train([...args, "--out", out]);
+    assertEquals(r.code, 2, `${args}: ${r.stderr}`);
+    assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assertMatch(r.stderr, msg);
+  }
+  await assertRejects(() => Deno.stat(out), Deno.errors.NotFound);
+});
+
+const SMALL = [
+  "--suite",
+  "quick",
+  "--task",
+  "adding",
+  "--lengths",
+  "12",
+  "--steps",
+  "40",
+  "--test-size",
+  "32",
+  "--eval-every",
+  "10",
+];
+
+Deno.test("a killed run loses at most the run in flight; restarting resumes without duplicates", async () => {
+  const out = `${await Deno.makeTempDir()}/results`;
+  const args = [...SMALL, "--cells", "rnn_tanh,lstm,gru,indrnn", ...BACKEND, "--out", out];
+  const child = cmd(args).spawn();
+  // Wait for the first finished run, then SIGKILL mid-way through the next ones.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 100));
+    const files = (() => {
+      try {
+        return [...Deno.readDirSync(out)].filter((e) => e.name.endsWith(".jsonl"));
+      } catch {
+        return [];
+      }
+    })();
+    if (
+      files.length && (await Deno.readTextFile(`${out}/${files[0].name}`)).split("\n").length >= 2
+    ) break;
+    assert(Date.now() < deadline, "no run finished in time");
+  }
+  child.kill("SIGKILL");
+  await child.output();
+  const before = await readDir(out);
+  assert(
+    before.records.length >= 1 && before.records.length < 4,
+    `${before.records.length} runs before the kill`,
+  );
+  const r = await train(args);
+  assertEquals(r.code, 0, r.stderr);
+  assertMatch(r.stderr, new RegExp(`${before.records.length} already there`));
+  const after = await readDir(out);
+  const grid = await expandGrid(await loadSuite("quick"), {
+    tasks: ["adding"],
+    lengths: [12],
+    steps: 40,
+    testSize: 32,
+    evalEvery: 10,
+    cells: ["rnn_tanh", "lstm", "gru", "indrnn"],
+    backend: BACKEND[1] ?? "auto",
+  });
+  assertEquals(after.records.map((x) => x.config_hash).sort(), grid.runs.map((x) => x.hash).sort());
+  assertEquals(after.problems, []);
+  // and a third run is a no-op; --force re-runs
+  const again = await train(args);
+  assertMatch(again.stderr, /0 run, 4 already there/);
+});
+
+Deno.test("Ctrl-C abandons the run in flight and says how to resume", async () => {
+  const out = `${await Deno.makeTempDir()}/results`;
+  const child = cmd([...SMALL, "--steps", "4000", "--cells", "lstm", ...BACKEND, "--out", out])
+    .spawn();
+  await new Promise((r) => setTimeout(r, 2500));
+  child.kill("SIGINT");
+  const res = await child.output();
+  const err = new TextDecoder().decode(res.stderr);
+  assertEquals(res.code, 130, err);
+  assertMatch(err, /Re-run the same command to resume/);
+  const files = [...Deno.readDirSync(out)].filter((e) => e.name.endsWith(".jsonl"));
+  assertEquals(files.length, 0, "the abandoned run was not written");
+});
+
+Deno.test("the quick suite runs end to end and shows the tanh RNN's gradient vanishing against the LSTM's", async () => {
+  const out = `${await Deno.makeTempDir()}/results`;
+  const r = await train(["--suite", "quick", ...BACKEND, "--out", out]);
+  assertEquals(r.code, 0, r.stderr);
+  const { records, problems } = await readDir(out);
+  assertEquals(problems, []);
+  assertEquals(records.length, 36);
+  assert(records.every((x) => x.status === "ok"), "every quick run finishes");
+  if (Deno.env.get("CI") === "true") assert(records.every((x) => x.env.backend === "tensorflow"));
+  const ratio = (cell: string) => {
+    const rec = records.find((x) =>
+      x.config.task === "adding" && x.config.T === 50 && x.config.cell === cell
+    )!;
+    const n = rec.probes[0].norms;
+    return n[0] / n[n.length - 1];
+  };
+  assertLess(ratio("rnn_tanh"), ratio("lstm") * 1e-3);
+  assertLess(ratio("lstm"), ratio("lstm+attn"));
+});
