@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { initBackend } from "./src/backend.ts";
+ * import { initBackend } from "./backend.ts";
  * const info = await initBackend("auto");
  * console.log(info.name, info.tensorflowVersion);
  * ```
@@ -48,7 +48,10 @@ export class BackendUnavailableError extends Error {
 export interface InitOptions {
   /** TensorFlow intra-op threads (default: all cores). Only effective before the first load. */
   threads?: number;
-  /** Show TensorFlow's C++ start-up logging (hidden by default). */
+  /**
+   * Show TensorFlow's C++ start-up logging (hidden by default; `RNN_GRADBENCH_TF_LOG=1` or a
+   * task's `--tf-log` flag turn it on).
+   */
   tfLog?: boolean;
   /** Where the fallback warning goes (default: console.error). */
   warn?: (line: string) => void;
@@ -100,6 +103,7 @@ export async function initBackend(
   opts: InitOptions = {},
 ): Promise<BackendInfo> {
   const warn = opts.warn ?? ((l: string) => console.error(l));
+  opts = { ...opts, tfLog: opts.tfLog ?? Deno.env.get("RNN_GRADBENCH_TF_LOG") === "1" };
   let name: BackendName;
   let fallbackReason: string | undefined;
   if (choice === "tensorflow" || choice === "auto") {

@@ -6,7 +6,12 @@
  *
  * @module
  */
-import { BACKEND_CHOICES, type BackendChoice, initBackend } from "../src/backend.ts";
+import {
+  BACKEND_CHOICES,
+  type BackendChoice,
+  BackendUnavailableError,
+  initBackend,
+} from "../src/backend.ts";
 import {
   helpText,
   parseChoice,
@@ -32,6 +37,7 @@ const FLAGS = {
     default: "1e-4",
     arg: "X",
   },
+  "tf-log": { type: "boolean", description: "show TensorFlow's C++ start-up logging" },
 } as const;
 
 const HELP = helpText(
@@ -82,7 +88,10 @@ async function main(argv: string[]): Promise<number> {
       throw e;
     }
   }
-  const info = await initBackend(backend);
+  const info = await initBackend(backend, { tfLog: values["tf-log"] === true || undefined })
+    .catch((e) => {
+      throw e instanceof BackendUnavailableError ? new UsageError(e.message) : e;
+    });
   console.log(`backend ${info.name}, tolerance ${tolerance}`);
   let failed = 0;
   const fmt = (v: number) => v.toExponential(1);

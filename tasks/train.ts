@@ -69,6 +69,7 @@ const FLAGS = {
     type: "boolean",
     description: "print the grid and an estimated time; train nothing",
   },
+  "tf-log": { type: "boolean", description: "show TensorFlow's C++ start-up logging" },
 } as const;
 
 const HELP = helpText(
@@ -165,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
 
   let backend;
   try {
-    backend = await initBackend(backendChoice);
+    backend = await initBackend(backendChoice, { tfLog: v["tf-log"] === true || undefined });
   } catch (e) {
     if (e instanceof BackendUnavailableError) throw new UsageError(e.message);
     throw e;

@@ -210,10 +210,15 @@ export class RawOps {
   }
   /** Splits along `axis` into pieces of the given sizes. */
   splitV(t: RawTensor, sizes: number[], axis: number): RawTensor[] {
-    return this.run("SplitV", [
-      this.int("num_split", sizes.length),
-      this.fT,
-      { name: "Tlen", type: this.bd.TF_ATTR_TYPE, value: this.bd.TF_INT32 },
-    ], [t, this.constInts(sizes, [sizes.length]), this.constInts([axis], [])], sizes.length);
+    return this.run(
+      "SplitV",
+      [
+        this.int("num_split", sizes.length),
+        this.fT,
+        { name: "Tlen", type: this.bd.TF_ATTR_TYPE, value: this.bd.TF_INT32 },
+      ],
+      [t, this.constInts(sizes, [sizes.length]), this.constInts([axis], [])],
+      sizes.length,
+    );
   }
 }

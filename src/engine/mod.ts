@@ -7,8 +7,8 @@
  *
  * @example
  * ```ts
- * import { initBackend, tf } from "./src/backend.ts";
- * import { createAdam, createModel, gradientProbe, trainStep } from "./src/engine/mod.ts";
+ * import { initBackend, tf } from "../backend.ts";
+ * import { createAdam, createModel, gradientProbe, trainStep } from "./mod.ts";
  *
  * await initBackend("auto");
  * let s = 1; // any U[0,1) source; use the project's seeded PRNG in real runs

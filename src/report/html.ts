@@ -83,7 +83,7 @@ function table(columns: string[], rows: string[][], cls = "", caption = ""): str
     .join("\n");
   return `<table${
     cls ? ` class="${cls}"` : ""
-  }><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  }>${cap}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 function list(items: string[]): string {

@@ -130,6 +130,16 @@ export interface BenchEntry {
   ms_max: number;
   /** Per-repeat medians (one per interleaved repeat). */
   ms_repeats: number[];
+  /** The bench name (`<cell> T=<T>` for training steps), where one exists. */
+  name?: string;
+  /** Timed samples pooled over the repeats. */
+  n?: number;
+  /** The contender's own version (e.g. torch 2.13.0), where known. */
+  version?: string;
+  /** Threads the contender computed with, where known. */
+  threads?: number;
+  /** Whether subnormal floats were flushed to zero, where known. */
+  flush_denormal?: boolean;
 }
 
 /** The ratio of this project's time to the fastest peer's, per configuration. */
@@ -140,6 +150,8 @@ export interface BenchRatio {
   ratio: number;
   ci_low: number;
   ci_high: number;
+  /** This peer was the fastest peer in this configuration. */
+  fastest?: boolean;
 }
 
 /** A `reports/bench/*.json` file. */
@@ -154,6 +166,10 @@ export interface BenchFile {
   ratios: BenchRatio[];
   /** Raw `deno bench --json` outputs, one per repeat. */
   raw?: unknown[];
+  /** Threads every contender was given (TensorFlow intra-op, torch, Keras). */
+  threads?: number;
+  /** Peers asked for but not run (package missing or run failed), with the reason. */
+  peers_skipped?: { peer: string; reason: string }[];
 }
 
 /** A record that fails validation; the message names the field. */

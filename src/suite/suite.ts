@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { expandGrid, loadSuite } from "./src/suite/suite.ts";
+ * import { expandGrid, loadSuite } from "./suite.ts";
  * const suite = await loadSuite("quick");
  * const grid = await expandGrid(suite, { lengths: [20] });
  * console.log(grid.runs.length, grid.gridHash);
@@ -68,7 +68,7 @@ export interface Suite {
   references: Reference[];
 }
 
-/** CLI overrides; any field replaces that field in every experiment. */
+/** CLI overrides; any field replaces that field in every experiment (`tasks` filters them). */
 export interface SuiteOverrides {
   tasks?: ("adding" | "copy")[];
   cells?: string[];
@@ -369,7 +369,9 @@ export async function expandGrid(suite: Suite, ov: SuiteOverrides = {}): Promise
   const seen = new Set<string>();
   for (const e0 of suite.experiments) {
     const e: ExperimentSettings = structuredClone(e0);
-    if (ov.tasks) e.tasks = ov.tasks;
+    // --task filters: an experiment keeps only the tasks asked for (its lengths are per task).
+    if (ov.tasks) e.tasks = e.tasks.filter((t) => ov.tasks!.includes(t));
+    if (e.tasks.length === 0) continue;
     if (ov.cells) e.cells = ov.cells;
     if (ov.lengths) e.lengths = ov.lengths;
     if (ov.seeds) e.seeds = ov.seeds;
@@ -412,6 +414,11 @@ export async function expandGrid(suite: Suite, ov: SuiteOverrides = {}): Promise
         }
       }
     }
+  }
+  if (runs.length === 0) {
+    throw new SuiteError(
+      `${suite.path}: no runs left after the overrides (tasks: ${ov.tasks?.join(", ")})`,
+    );
   }
   const gridHash = await contentHash({ suite: suite.name, runs: runs.map((r) => r.hash) });
   return { suite: suite.name, runs, gridHash };

@@ -106,6 +106,18 @@ Deno.test("overrides replace fields in every experiment", async () => {
   assertEquals(new Set(grid.runs.map((r) => r.config.seed)).size, 2);
 });
 
+Deno.test("--task keeps each experiment's own lengths for that task", async () => {
+  const grid = await expandGrid(await loadSuite("quick"), { tasks: ["adding"] });
+  assertEquals([...new Set(grid.runs.map((r) => r.config.task))], ["adding"]);
+  assertEquals([...new Set(grid.runs.map((r) => r.config.T))].sort((a, b) => a - b), [20, 50]);
+  await assertRejects(
+    () =>
+      expandGrid(validateSuite({ tasks: ["copy"], lengths: [5] }, "c.json"), { tasks: ["adding"] }),
+    SuiteError,
+    "no runs left",
+  );
+});
+
 Deno.test("probe checkpoints resolve init, middle and end", () => {
   assertEquals(resolveProbeSteps(["init", "middle", "end"], 100), [0, 50, 100]);
   assertEquals(resolveProbeSteps([0, 500, "end"], 100), [0, 100]);

@@ -9,7 +9,7 @@ import type { BackendInfo } from "../backend.ts";
 import { collectEnvironment } from "../results/env.ts";
 import { RESULT_SCHEMA, type ResultRecord } from "../results/schema.ts";
 import { appendResult, readSuiteRun, suiteRunFile } from "../results/store.ts";
-import { type Grid, runCost, runLabel } from "../suite/suite.ts";
+import { type Grid, runLabel } from "../suite/suite.ts";
 import type { Progress } from "./progress.ts";
 import { RunInterrupted, trainRun } from "./train_run.ts";
 
@@ -55,7 +55,6 @@ export async function trainGrid(o: TrainGridOptions): Promise<TrainGridSummary> 
     failed: 0,
     interrupted: false,
   };
-  const costs = runs.map((r) => runCost(r.config));
   for (let i = 0; i < runs.length; i++) {
     const { config, hash } = runs[i];
     const label = runLabel(config);

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { CELLS } from "./src/engine/cells/mod.ts";
+ * import { CELLS } from "./mod.ts";
  * console.log(Object.keys(CELLS)); // ["rnn_tanh", "rnn_relu", …]
  * ```
  *

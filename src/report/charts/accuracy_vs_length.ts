@@ -241,13 +241,16 @@ export function accuracyVsLengthChart(records: ResultRecord[], references: Refer
   const empty = rows.filter((r) => r.seeds === 0).map((r) => `${r.task} ${r.cell} T=${r.T}`);
   if (empty.length) notes.push(`No seed finished ok for: ${empty.join(", ")}.`);
   const tasks = ["adding", "copy"].filter((t) => plotted.some((r) => r.task === t));
+  // A reference is plotted at a length these results cover (the paper suite's own lengths);
+  // elsewhere it would only stretch the axis, so it is listed in a note instead.
+  const lengths = new Set(plotted.map((r) => `${r.task}:${r.T}`));
   const shownRefs = references.filter((r) =>
-    tasks.includes(r.task) && r.metric === TASK_METRIC[r.task]
+    tasks.includes(r.task) && r.metric === TASK_METRIC[r.task] && lengths.has(`${r.task}:${r.T}`)
   );
   const otherRefs = references.filter((r) => !shownRefs.includes(r));
   if (otherRefs.length) {
     notes.push(
-      `Reference points not plotted (metric or task not on this chart): ${
+      `Reference points not plotted (metric, task or length not on this chart): ${
         otherRefs.map((r) => `${r.cell} ${r.task} T=${r.T} ${r.metric}=${r.value} (${r.source})`)
           .join("; ")
       }.`,

@@ -29,13 +29,17 @@ Deno.test("baselines: adding MSE from the records, copy a one-in-eight guess", (
 });
 
 Deno.test("matching references are marked points; the others are listed in the notes", () => {
-  const recs = syntheticRecords({ cells: ["lstm", "rnn_tanh"], lengths: [50, 1000] });
+  const recs = syntheticRecords({ cells: ["lstm", "rnn_tanh"], lengths: [50, 600, 1000] });
   const chart = accuracyVsLengthChart(recs, refs);
   const json = JSON.stringify(chart.spec);
   assertMatch(json, /"shape":"diamond"/);
   assertMatch(json, /Bai 2018/);
   assertMatch(chart.notes.join(" "), /not plotted.*copy T=1000 test_loss=0\.0204/);
   assertMatch(chart.caption, /1 published reference point/);
+  // at lengths the results do not cover, a reference is a note, not a point
+  const short = accuracyVsLengthChart(syntheticRecords({ cells: ["lstm"], lengths: [50] }), refs);
+  assertEquals(JSON.stringify(short.spec).includes('"shape":"diamond"'), false);
+  assertMatch(short.notes.join(" "), /lstm adding T=600 test_mse=0\.164/);
 });
 
 Deno.test("the caption names the longest solved length per cell", () => {

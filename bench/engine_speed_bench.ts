@@ -1,0 +1,88 @@
+/**
+ * The engine's training-step speed by path (issue 9): median ms per `trainStep` (fused path,
+ * selected automatically) and per generic `lossAndGrads` + Adam, per cell at B = 64, H = 128 on the
+ * adding task — the configuration of `bench/step_bench.ts` and the peers. A plain script, so that
+ * both paths are timed in one process, interleaved:
+ *
+ * `deno run --allow-read --allow-env --allow-ffi --allow-sys bench/engine_speed_bench.ts`
+ * (env `BENCH_CELLS`, `BENCH_LENGTHS`, `BENCH_REPEATS`, `BENCH_PATHS=fused,generic`).
+ *
+ * @module
+ */
+import { initBackend, tf } from "../src/backend.ts";
+import { adamUpdate, createAdam, createModel, trainStep } from "../src/engine/mod.ts";
+import { lossAndGrads } from "../src/engine/bptt.ts";
+
+const info = await initBackend("tensorflow");
+const B = 64, H = 128;
+const env = (k: string) => Deno.env.get(k);
+const cells = env("BENCH_CELLS")?.split(",") ?? ["rnn_tanh", "lstm", "gru"];
+const lengths = env("BENCH_LENGTHS")?.split(",").map(Number) ?? [50, 200, 1000];
+const repeats = Number(env("BENCH_REPEATS") ?? 7);
+const paths = env("BENCH_PATHS")?.split(",") ?? ["fused", "generic"];
+
+let seed = 12345;
+const uniform = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+
+function addingBatch(T: number): { x: tf.Tensor3D; y: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const vals = tf.randomUniform([B, T, 1], 0, 1, "float32", 1);
+    const marks = tf.reshape(tf.oneHot(tf.randomUniform([B], 0, T, "int32", 2), T), [B, T, 1]);
+    const x = tf.concat([vals, tf.cast(marks, "float32")], 2) as tf.Tensor3D;
+    return { x, y: tf.sum(tf.mul(vals, marks), [1, 2]) as tf.Tensor1D };
+  });
+}
+
+const median = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
+
+console.log(`backend ${info.name} TF ${info.tensorflowVersion} threads ${info.threads}`);
+console.log("cell      T     path     ms/step (median of " + repeats + ")");
+for (const T of lengths) {
+  const { x, y } = addingBatch(T);
+  for (const cell of cells) {
+    const model = createModel(cell, {
+      task: "adding",
+      inputSize: 2,
+      outputSize: 1,
+      hidden: H,
+      uniform,
+      seqLength: T,
+    });
+    const opt = createAdam(model.params, { lr: 1e-3 });
+    const step: Record<string, () => Promise<void>> = {
+      async fused() {
+        const { loss, gradNorm } = trainStep(model, opt, x, y);
+        await loss.data();
+        tf.dispose([loss, gradNorm]);
+      },
+      async generic() {
+        const { loss, grads } = lossAndGrads(model, x, y, { path: "generic" });
+        const next = adamUpdate(opt, model.params, grads);
+        tf.dispose([...Object.values(grads), ...Object.values(model.params)]);
+        model.params = next;
+        await loss.data();
+        loss.dispose();
+      },
+    };
+    const times: Record<string, number[]> = {};
+    for (const p of paths) {
+      times[p] = [];
+      await step[p]();
+    }
+    for (let k = 0; k < (T >= 1000 ? Math.min(repeats, 5) : repeats); k++) {
+      for (const p of paths) {
+        const t0 = performance.now();
+        await step[p]();
+        times[p].push(performance.now() - t0);
+      }
+    }
+    for (const p of paths) {
+      console.log(
+        `${cell.padEnd(9)} ${String(T).padEnd(5)} ${p.padEnd(8)} ${median(times[p]).toFixed(1)}`,
+      );
+    }
+    opt.dispose();
+    tf.dispose(Object.values(model.params));
+  }
+  tf.dispose([x, y]);
+}

@@ -1,0 +1,15 @@
+/**
+ * Suites as data (`suites/*.json`), their grids of runs with content hashes, and shards.
+ *
+ * @example
+ * ```ts
+ * import { expandGrid, loadSuite, shardRuns } from "./mod.ts";
+ * const grid = await expandGrid(await loadSuite("standard"));
+ * const mine = shardRuns(grid.runs, { index: 1, count: 4 }); // this machine's quarter
+ * console.log(grid.runs.length, mine.length);
+ * ```
+ *
+ * @module
+ */
+export * from "./suite.ts";
+export * from "./shard.ts";
