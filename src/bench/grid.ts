@@ -1,0 +1,63 @@
+/**
+ * The bench grid: which cells, lengths and backends are timed, how many steps each, and the
+ * bench names (`<cell> T=<T>`) that tie this project's timings to the peers'.
+ *
+ * @module
+ */
+import { CELL_NAMES } from "../engine/mod.ts";
+
+/** Batch size and hidden size of every timed step (the peers use the same). */
+export const BENCH_B = 64;
+export const BENCH_H = 128;
+
+/** Every cell the engine has, then each with the attention readout. */
+export const ALL_BENCH_CELLS: readonly string[] = [
+  ...CELL_NAMES,
+  ...CELL_NAMES.map((c) => `${c}+attn`),
+];
+/** The lengths of the full grid (issue 6). */
+export const FULL_LENGTHS: readonly number[] = [50, 200, 1000];
+/** The `--quick` grid: finishes in ≤ 2 minutes with both peers on 2 cores. */
+export const QUICK_CELLS: readonly string[] = ["rnn_tanh", "lstm", "gru"];
+export const QUICK_LENGTHS: readonly number[] = [50, 200];
+/** The shorter grid of the slower backends (wasm, cpu). */
+export const SHORT_CELLS: readonly string[] = ["rnn_tanh", "lstm", "gru"];
+export const SHORT_LENGTHS: readonly number[] = [50];
+
+/** Timed steps and warm-up steps per configuration, by length (fewer for long sequences). */
+export function stepsFor(T: number, quick = false): { n: number; warmup: number } {
+  if (T <= 50) return quick ? { n: 10, warmup: 2 } : { n: 20, warmup: 3 };
+  if (T <= 200) return quick ? { n: 5, warmup: 1 } : { n: 10, warmup: 2 };
+  return quick ? { n: 3, warmup: 1 } : { n: 5, warmup: 1 };
+}
+
+/** The bench name of one training step: `<cell> T=<T>`. */
+export function stepName(cell: string, T: number): string {
+  return `${cell} T=${T}`;
+}
+
+/** The bench name of one gradient probe: `probe <cell> T=<T>`. */
+export function probeName(cell: string, T: number): string {
+  return `probe ${cell} T=${T}`;
+}
+
+/** Reads `[probe ]<cell> T=<T>` back; null for other names. */
+export function parseStepName(
+  name: string,
+): { what: "train_step" | "probe"; cell: string; T: number } | null {
+  const m = /^(probe )?([a-z_]+(?:\+attn)?) T=(\d+)$/.exec(name.trim());
+  if (!m) return null;
+  return { what: m[1] ? "probe" : "train_step", cell: m[2], T: Number(m[3]) };
+}
+
+/**
+ * Whether a bench name passes `--filter`, with `deno bench`'s rule: `/re/` is a regular
+ * expression, anything else a substring.
+ */
+export function matchesFilter(name: string, filter: string | undefined): boolean {
+  if (!filter) return true;
+  if (filter.length > 2 && filter.startsWith("/") && filter.endsWith("/")) {
+    return new RegExp(filter.slice(1, -1)).test(name);
+  }
+  return name.includes(filter);
+}

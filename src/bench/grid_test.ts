@@ -1,0 +1,38 @@
+import { assert, assertEquals } from "../testing/assert.ts";
+import {
+  ALL_BENCH_CELLS,
+  matchesFilter,
+  parseStepName,
+  probeName,
+  stepName,
+  stepsFor,
+} from "./grid.ts";
+
+Deno.test("step and probe names read back", () => {
+  assertEquals(parseStepName(stepName("lstm+attn", 200)), {
+    what: "train_step",
+    cell: "lstm+attn",
+    T: 200,
+  });
+  assertEquals(parseStepName(probeName("lstm", 50)), { what: "probe", cell: "lstm", T: 50 });
+  assertEquals(parseStepName("adding (arjovsky) T=100 B=256"), null);
+});
+
+Deno.test("the full grid has every cell with and without attention", () => {
+  assert(ALL_BENCH_CELLS.includes("indrnn"));
+  assert(ALL_BENCH_CELLS.includes("gru+attn"));
+  assertEquals(ALL_BENCH_CELLS.length % 2, 0);
+});
+
+Deno.test("filters follow deno bench: substring, or /regex/", () => {
+  assert(matchesFilter("lstm T=50", "lstm T=50"));
+  assert(!matchesFilter("gru T=50", "lstm T=50"));
+  assert(matchesFilter("gru T=200", "/^(lstm|gru) T=200$/"));
+  assert(!matchesFilter("gru+attn T=200", "/^(lstm|gru) T=200$/"));
+  assert(matchesFilter("anything", undefined));
+});
+
+Deno.test("long sequences get fewer timed steps", () => {
+  assert(stepsFor(1000).n < stepsFor(50).n);
+  assert(stepsFor(50, true).n <= stepsFor(50).n);
+});

@@ -1,0 +1,122 @@
+import { validateBench } from "../results/schema.ts";
+import { assert, assertEquals, assertMatch, assertThrows } from "../testing/assert.ts";
+import {
+  parsePeerOutput,
+  parsePeerRecord,
+  peerArgs,
+  peerAvailable,
+  peerMeasurement,
+  PeerRecordError,
+  PEERS,
+  runPeer,
+} from "./peers.ts";
+import { summarize } from "./summarize.ts";
+
+const LINE = JSON.stringify({
+  contender: "torch",
+  what: "train_step",
+  cell: "lstm",
+  T: 50,
+  B: 64,
+  H: 128,
+  backend: "cpu",
+  ms: 21.5,
+  ms_min: 20,
+  ms_max: 30,
+  ms_all: [20, 21.5, 30],
+  version: "2.13.0+cpu",
+  threads: 2,
+  interop_threads: 2,
+  flush_denormal: true,
+});
+
+Deno.test("a peer line parses into a record and a measurement", () => {
+  const r = parsePeerRecord(LINE);
+  assertEquals([r.contender, r.cell, r.T, r.ms, r.threads, r.flush_denormal], [
+    "torch",
+    "lstm",
+    50,
+    21.5,
+    2,
+    true,
+  ]);
+  const m = peerMeasurement(r, 3);
+  assertEquals([m.name, m.repeat, m.samples, m.ms_min, m.ms_max], [
+    "lstm T=50",
+    3,
+    [20, 21.5, 30],
+    20,
+    30,
+  ]);
+});
+
+Deno.test("peer output: JSON lines kept, other lines ignored", () => {
+  assertEquals(parsePeerOutput(`warning: something\n${LINE}\n\n${LINE}\n`).length, 2);
+});
+
+Deno.test("a bad peer record names its field", () => {
+  const bad = JSON.parse(LINE);
+  delete bad.ms_all;
+  const e = assertThrows(() => parsePeerRecord(JSON.stringify(bad)), PeerRecordError);
+  assertMatch(e.message, /ms_all/);
+  assertThrows(() => parsePeerRecord("{oops"), PeerRecordError);
+  assertThrows(() => parsePeerRecord("[1]"), PeerRecordError);
+});
+
+Deno.test("the torch peer runs twice: subnormals flushed, then kept", () => {
+  const grid = { cells: ["lstm"], lengths: [5], n: [2], warmup: [1], B: 4, H: 8, threads: 1 };
+  assertEquals(PEERS.torch.variants.map((v) => v.contender), ["torch", "torch-denormal"]);
+  assert(!peerArgs(PEERS.torch, 0, grid).includes("--keep-denormals"));
+  assert(peerArgs(PEERS.torch, 1, grid).includes("--keep-denormals"));
+});
+
+Deno.test("a missing package or interpreter is reported as unavailable", async () => {
+  const fake = { ...PEERS.torch, module: "no_such_module_rnn_gradbench" };
+  assertEquals(await peerAvailable(fake), false);
+  assertEquals(await peerAvailable(PEERS.torch, "no-such-python-rnn-gradbench"), false);
+});
+
+const ci = Deno.env.get("CI") === "true";
+for (const name of Object.keys(PEERS)) {
+  const peer = PEERS[name];
+  const available = await peerAvailable(peer);
+  Deno.test({
+    name: `the ${name} peer script runs a tiny configuration and its records parse`,
+    // Skipped where the package is missing (CI machines need not have torch or keras).
+    ignore: !available,
+    async fn() {
+      const grid = {
+        cells: ["lstm"],
+        lengths: [5],
+        n: [2],
+        warmup: [1],
+        B: 4,
+        H: 8,
+        threads: 1,
+      };
+      const ms = [];
+      for (let v = 0; v < peer.variants.length; v++) {
+        const records = await runPeer(peer, v, grid);
+        assertEquals(records.map((r) => [r.contender, r.cell, r.T, r.B, r.H]), [
+          [peer.variants[v].contender, "lstm", 5, 4, 8],
+        ]);
+        for (const r of records) {
+          assertEquals(r.ms_all.length, 2);
+          assertEquals(r.threads, 1);
+        }
+        ms.push(...records.map((r) => peerMeasurement(r, 1)));
+      }
+      const { entries } = summarize(ms);
+      validateBench({
+        schema: 1,
+        kind: "bench",
+        env: { backend: "cpu" },
+        command: "",
+        repeats: 1,
+        entries,
+        ratios: [],
+      });
+    },
+  });
+  if (!available && !ci) console.error(`(${name} not installed: its peer test is skipped)`);
+}

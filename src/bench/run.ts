@@ -1,0 +1,312 @@
+/**
+ * `runBench`: the whole measurement. For each repeat, every contender runs once over its grid,
+ * in an order rotated by one each repeat (so no contender always runs first, or always right
+ * after the heaviest one): this project through `deno bench --json` (a child process per
+ * backend, plus the data-generation and report-building benches on tensorflow), and each
+ * available peer through `python3`. Then the repeats are pooled ({@link summarize}), written to
+ * `reports/bench/bench-<date>.json` and rendered as a table.
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import type { BackendName } from "../backend.ts";
+import { writeJsonAtomic } from "../fs/atomic.ts";
+import type { Environment } from "../results/env.ts";
+import { BENCH_SCHEMA, type BenchFile, validateBench } from "../results/schema.ts";
+import {
+  ALL_BENCH_CELLS,
+  BENCH_B,
+  BENCH_H,
+  FULL_LENGTHS,
+  matchesFilter,
+  QUICK_CELLS,
+  QUICK_LENGTHS,
+  SHORT_CELLS,
+  SHORT_LENGTHS,
+  stepName,
+  stepsFor,
+} from "./grid.ts";
+import type { Measurement } from "./measurement.ts";
+import { parseDenoBench } from "./parse.ts";
+import { peerAvailable, peerMeasurement, PEERS, type PeerSpec, runPeer } from "./peers.ts";
+import { nonProtocolLines, parseProtocol } from "./protocol.ts";
+import { OURS, summarize } from "./summarize.ts";
+import { formatTable } from "./table.ts";
+
+/** Options of {@link runBench}; every field is optional. */
+export interface BenchOptions {
+  /** The quick grid (rnn_tanh, lstm, gru × T ∈ {50, 200}; fewer steps; 2 repeats). */
+  quick?: boolean;
+  /** Only benches whose name matches (`deno bench --filter` rules: substring or `/regex/`). */
+  filter?: string;
+  /** Backends of this project (default tensorflow; wasm and cpu run a shorter grid). */
+  backends?: BackendName[];
+  /** Peers to run when their package imports: `torch`, `keras` (default none). */
+  peers?: string[];
+  /** Whole-process repeats, interleaved (default 3, quick 2). */
+  repeats?: number;
+  /** Threads for every contender (default: all cores). */
+  threads?: number;
+  /** Cells and lengths instead of the grid's (tensorflow and peers). */
+  cells?: string[];
+  lengths?: number[];
+  /** Timed / warm-up steps for every configuration instead of the per-length defaults. */
+  steps?: number;
+  warmup?: number;
+  /** Also time dataset generation and report building (default true). */
+  extras?: boolean;
+  /** Where the bench file goes (default `reports/bench`). */
+  outDir?: string;
+  /** Project root holding `bench/` and `peers/` (default the working directory). */
+  root?: string;
+  /** The command line recorded in the file. */
+  command?: string;
+  /** Progress lines (default: stderr). */
+  log?: (line: string) => void;
+  /** The Python interpreter of the peers (default `python3`). */
+  python?: string;
+}
+
+/** What {@link runBench} produced. */
+export interface BenchRun {
+  /** Path of the bench file written. */
+  file: string;
+  /** The readable table. */
+  table: string;
+  bench: BenchFile;
+}
+
+/** A `deno bench` child process of this project. */
+interface DenoJob {
+  kind: "deno";
+  label: string;
+  backend: BackendName;
+  files: string[];
+  env: Record<string, string>;
+  write?: string;
+  optional: boolean;
+}
+
+/** A peer script, one variant. */
+interface PeerJob {
+  kind: "peer";
+  label: string;
+  peer: PeerSpec;
+  variant: number;
+  cells: string[];
+  lengths: number[];
+}
+
+type Job = DenoJob | PeerJob;
+
+/** Runs the bench; see the module docs. Throws when this project's own step bench fails. */
+export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
+  const log = opts.log ?? ((l: string) => console.error(l));
+  const root = resolve(opts.root ?? Deno.cwd());
+  const quick = opts.quick ?? false;
+  const repeats = opts.repeats ?? (quick ? 2 : 3);
+  const threads = opts.threads ?? navigator.hardwareConcurrency ?? 1;
+  const backends = opts.backends ?? ["tensorflow"];
+  const cells = opts.cells ?? [...(quick ? QUICK_CELLS : ALL_BENCH_CELLS)];
+  const lengths = opts.lengths ?? [...(quick ? QUICK_LENGTHS : FULL_LENGTHS)];
+  const extras = opts.extras ?? true;
+  const outDir = resolve(root, opts.outDir ?? "reports/bench");
+  const tmp = join(outDir, `.tmp-${Deno.pid}`);
+
+  const skipped: { peer: string; reason: string }[] = [];
+  const jobs: Job[] = [];
+  const common: Record<string, string> = {
+    BENCH_PROTOCOL: "1",
+    TF_NUM_INTRAOP_THREADS: String(threads),
+    ...(quick ? { BENCH_QUICK: "1" } : {}),
+    ...(opts.steps !== undefined ? { BENCH_N: String(opts.steps) } : {}),
+    ...(opts.warmup !== undefined ? { BENCH_WARMUP: String(opts.warmup) } : {}),
+  };
+  for (const backend of backends) {
+    const main = backend === "tensorflow";
+    jobs.push({
+      kind: "deno",
+      label: `${OURS} (${backend})`,
+      backend,
+      files: ["bench/step_bench.ts"],
+      env: {
+        ...common,
+        BENCH_BACKEND: backend,
+        BENCH_CELLS: (main ? cells : SHORT_CELLS.filter((c) => cells.includes(c) || !opts.cells))
+          .join(","),
+        BENCH_LENGTHS: (main ? lengths : SHORT_LENGTHS).join(","),
+        ...(main ? {} : { BENCH_PROBE: "0", BENCH_QUICK: "1" }),
+      },
+      optional: false,
+    });
+  }
+  if (extras && backends.includes("tensorflow")) {
+    for (const [file, write] of [["bench/data_bench.ts", false], ["bench/report_bench.ts", true]]) {
+      if (!exists(join(root, file as string))) continue;
+      jobs.push({
+        kind: "deno",
+        label: `${OURS} (${(file as string).slice(6, -9)})`,
+        backend: "tensorflow",
+        files: [file as string],
+        env: { ...common, ...(write ? { TMPDIR: tmp } : {}) },
+        write: write ? tmp : undefined,
+        optional: true,
+      });
+    }
+  }
+  for (const name of opts.peers ?? []) {
+    const peer = PEERS[name];
+    if (!peer) throw new RangeError(`unknown peer '${name}' (known: ${Object.keys(PEERS)})`);
+    if (!(await peerAvailable(peer, opts.python))) {
+      const reason = `python3 -c "import ${peer.module}" failed; to include it: ${peer.install}`;
+      log(`peer ${name}: not installed (${reason}); carrying on without it`);
+      skipped.push({ peer: name, reason });
+      continue;
+    }
+    const configs = cells.filter((c) => peer.cells.includes(c)).flatMap((c) =>
+      lengths.map((T) => ({ c, T }))
+    ).filter(({ c, T }) => matchesFilter(stepName(c, T), opts.filter));
+    if (configs.length === 0) continue;
+    peer.variants.forEach((v, variant) =>
+      jobs.push({
+        kind: "peer",
+        label: v.contender,
+        peer,
+        variant,
+        cells: [...new Set(configs.map((x) => x.c))],
+        lengths: [...new Set(configs.map((x) => x.T))],
+      })
+    );
+  }
+
+  const measurements: Measurement[] = [];
+  const raw: unknown[] = [];
+  let env: Environment | null = null;
+  const dropped = new Set<Job>();
+  const t0 = performance.now();
+  try {
+    for (let r = 1; r <= repeats; r++) {
+      const order = jobs.map((_, i) => jobs[(i + r - 1) % jobs.length]);
+      for (const job of order) {
+        if (dropped.has(job)) continue;
+        const secs = ((performance.now() - t0) / 1000).toFixed(0);
+        log(`[${secs}s] repeat ${r}/${repeats}: ${job.label}`);
+        if (job.kind === "deno") {
+          if (job.write) await Deno.mkdir(job.write, { recursive: true });
+          const out = await runDeno(job, root, opts.filter);
+          if (!out.ok) {
+            if (!job.optional) throw new Error(`${job.label}: ${out.error}`);
+            log(`  ${job.label} failed, dropped from the bench: ${out.error}`);
+            dropped.add(job);
+            continue;
+          }
+          const proto = parseProtocol(out.stderr);
+          if (!env && job.backend === backends[0] && proto.env) env = proto.env as Environment;
+          const parsed = parseDenoBench(out.json, {
+            contender: OURS,
+            backend: job.files[0].endsWith("step_bench.ts") ? job.backend : null,
+            repeat: r,
+            samples: proto.samples,
+            threads: job.backend === "tensorflow" ? threads : undefined,
+          });
+          if (parsed.failed.length) log(`  failed benches: ${parsed.failed.join(", ")}`);
+          measurements.push(...parsed.measurements);
+          raw.push({ repeat: r, contender: OURS, job: job.label, deno_bench: out.json });
+        } else {
+          const grid = {
+            cells: job.cells,
+            lengths: job.lengths,
+            n: job.lengths.map((T) => opts.steps ?? stepsFor(T, quick).n),
+            warmup: job.lengths.map((T) => opts.warmup ?? stepsFor(T, quick).warmup),
+            B: BENCH_B,
+            H: BENCH_H,
+            threads,
+          };
+          try {
+            const records = await runPeer(job.peer, job.variant, grid, {
+              python: opts.python,
+              cwd: root,
+            });
+            const kept = records.filter((x) => matchesFilter(stepName(x.cell, x.T), opts.filter));
+            measurements.push(...kept.map((x) => peerMeasurement(x, r)));
+            raw.push({ repeat: r, contender: job.label, records });
+          } catch (e) {
+            const reason = (e as Error).message;
+            log(`  ${job.label} failed, dropped from the bench: ${reason}`);
+            skipped.push({ peer: job.label, reason });
+            dropped.add(job);
+          }
+        }
+      }
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+  if (!env) throw new Error("the step bench did not report its environment");
+
+  const { entries, ratios } = summarize(measurements, { backend: backends[0] });
+  const bench: BenchFile = validateBench({
+    schema: BENCH_SCHEMA,
+    kind: "bench",
+    env,
+    command: opts.command ?? "runBench",
+    repeats,
+    threads,
+    ...(skipped.length ? { peers_skipped: skipped } : {}),
+    entries,
+    ratios,
+    raw,
+  });
+  const file = join(outDir, `bench-${env.date.replace(/[:.]/g, "-")}.json`);
+  await writeJsonAtomic(file, bench);
+  log(`[${((performance.now() - t0) / 1000).toFixed(0)}s] done`);
+  return { file, table: formatTable(bench), bench };
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function runDeno(
+  job: DenoJob,
+  root: string,
+  filter: string | undefined,
+): Promise<{ ok: true; json: unknown; stderr: string } | { ok: false; error: string }> {
+  const args = [
+    "bench",
+    "--json",
+    "--quiet",
+    "--allow-read",
+    "--allow-env",
+    "--allow-ffi",
+    "--allow-sys",
+    ...(job.write ? [`--allow-write=${job.write}`] : []),
+    ...(filter ? ["--filter", filter] : []),
+    ...job.files,
+  ];
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: root,
+    env: job.env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  const err = dec.decode(stderr);
+  const text = dec.decode(stdout);
+  const start = text.indexOf("{");
+  let json: unknown = null;
+  try {
+    json = start >= 0 ? JSON.parse(text.slice(start)) : null;
+  } catch { /* reported below */ }
+  if (json === null || (code !== 0 && !Array.isArray((json as { benches?: unknown }).benches))) {
+    const last = nonProtocolLines(err).at(-1) ?? `exit code ${code}`;
+    return { ok: false, error: last.slice(0, 300) };
+  }
+  return { ok: true, json, stderr: err };
+}
