@@ -4,28 +4,16 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runScript, type ScriptResult } from "../src/testing/run_script.ts";
 import { assert, assertEquals, assertMatch } from "../src/testing/assert.ts";
 import { DATASET_FILES, loadDataset, MANIFEST_FILE, testSet, trainSet } from "../src/data/mod.ts";
 
 const SCRIPT = fileURLToPath(new URL("./data.ts", import.meta.url));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = ScriptResult;
 
-/** Runs the CLI as `deno task data` does (same --allow-write list), in `cwd`. */
-async function runData(cwd: string, args: string[]): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write=.cache,fixtures,reports", SCRIPT, ...args],
-    cwd,
-    stdin: "null",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const runData = (cwd: string, args: string[]): Promise<Run> =>
+  runScript(SCRIPT, ["--allow-read", "--allow-write=.cache,fixtures,reports"], args, { cwd });
 
 async function withCwd(fn: (cwd: string) => Promise<void>): Promise<void> {
   const cwd = await Deno.makeTempDir({ prefix: "rnn-gradbench-data-cli-" });

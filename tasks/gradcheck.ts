@@ -12,6 +12,7 @@ import {
   BackendUnavailableError,
   initBackend,
 } from "../src/backend.ts";
+import { BACKEND_FLAG, TF_LOG_FLAG } from "../src/cli/common_flags.ts";
 import {
   helpText,
   parseChoice,
@@ -25,19 +26,14 @@ import { gradcheck, loadReference, MalformedReferenceError } from "../src/engine
 const DEFAULT_DIR = "../shared/reference/grads";
 
 const FLAGS = {
-  backend: {
-    type: "string",
-    description: "tensor backend: auto, tensorflow, wasm or cpu",
-    default: "auto",
-    arg: "NAME",
-  },
+  backend: BACKEND_FLAG,
   tolerance: {
     type: "string",
     description: "largest relative error that passes",
     default: "1e-4",
     arg: "X",
   },
-  "tf-log": { type: "boolean", description: "show TensorFlow's C++ start-up logging" },
+  "tf-log": TF_LOG_FLAG,
 } as const;
 
 const HELP = helpText(

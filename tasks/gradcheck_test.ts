@@ -1,25 +1,17 @@
+import { runScript } from "../src/testing/run_script.ts";
 import { assertEquals, assertMatch } from "../src/testing/assert.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const GRADS = new URL("../../shared/reference/grads/", import.meta.url).pathname;
 
 async function gradcheck(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-sys",
-      "tasks/gradcheck.ts",
-      ...args,
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code, out: dec.decode(stdout), err: dec.decode(stderr) };
+  const r = await runScript(
+    "tasks/gradcheck.ts",
+    ["--allow-read", "--allow-env", "--allow-ffi", "--allow-sys"],
+    args,
+    { cwd: ROOT },
+  );
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 for (const backend of ["tensorflow", "wasm"]) {

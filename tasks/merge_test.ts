@@ -6,26 +6,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { jsonl, syntheticRecord } from "../src/history/_synthetic.ts";
 import { suiteRunFile } from "../src/results/store.ts";
+import { runScript, type ScriptResult } from "../src/testing/run_script.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "../src/testing/assert.ts";
 
 const SCRIPT = fileURLToPath(new URL("./merge.ts", import.meta.url));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = ScriptResult;
 
-async function runMerge(cwd: string, args: string[]): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write=reports", SCRIPT, ...args],
-    cwd,
-    stdin: "null",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const runMerge = (cwd: string, args: string[]): Promise<Run> =>
+  runScript(SCRIPT, ["--allow-read", "--allow-write=reports"], args, { cwd });
 
 async function withCwd(fn: (cwd: string) => Promise<void>): Promise<void> {
   const cwd = await Deno.makeTempDir({ prefix: "rnn-gradbench-merge-cli-" });

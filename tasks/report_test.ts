@@ -1,24 +1,10 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../src/testing/assert.ts";
+import { runScript } from "../src/testing/run_script.ts";
 import { writeSyntheticBench, writeSyntheticRun } from "../src/report/_synthetic.ts";
 
-async function report(out: string, args: string[]) {
-  const cmd = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      `--allow-write=${out}`,
-      "--allow-env",
-      "tasks/report.ts",
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const { code, stdout, stderr } = await cmd.output();
-  const dec = new TextDecoder();
-  return { code, stdout: dec.decode(stdout), stderr: dec.decode(stderr) };
-}
+const report = (out: string, args: string[]) =>
+  runScript("tasks/report.ts", ["--allow-read", `--allow-write=${out}`, "--allow-env"], args);
 
 Deno.test("report --help prints the flags and exits 0", async () => {
   const dir = await Deno.makeTempDir();

@@ -5,6 +5,7 @@
  * @module
  */
 import { BACKEND_CHOICES, BackendUnavailableError, initBackend } from "../src/backend.ts";
+import { BACKEND_FLAG, TF_LOG_FLAG } from "../src/cli/common_flags.ts";
 import { helpText, parseChoice, parseFlags, runCli, UsageError } from "../src/cli/args.ts";
 import { runBench } from "../src/bench/mod.ts";
 import { buildReport } from "../src/report/mod.ts";
@@ -14,12 +15,7 @@ import { trainGrid } from "../src/train/train_suite.ts";
 
 const FLAGS = {
   suite: { type: "string", arg: "NAME|PATH", default: "quick", description: "suite to train" },
-  backend: {
-    type: "string",
-    arg: BACKEND_CHOICES.join("|"),
-    default: "auto",
-    description: "tensor backend",
-  },
+  backend: BACKEND_FLAG,
   "no-bench": { type: "boolean", description: "skip the bench step" },
   peer: {
     type: "string",
@@ -27,7 +23,7 @@ const FLAGS = {
     default: "torch,keras",
     description: "peers to time beside the project (those installed)",
   },
-  "tf-log": { type: "boolean", description: "show TensorFlow's C++ start-up logging" },
+  "tf-log": TF_LOG_FLAG,
 } as const;
 
 const HELP = helpText(

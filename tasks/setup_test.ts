@@ -1,23 +1,14 @@
 import { assertEquals, assertMatch } from "../src/testing/assert.ts";
+import { runScript } from "../src/testing/run_script.ts";
 
-async function setup(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write=node_modules",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-run",
-      "tasks/setup.ts",
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const setup = (args: string[]) =>
+  runScript("tasks/setup.ts", [
+    "--allow-read",
+    "--allow-write=node_modules",
+    "--allow-env",
+    "--allow-sys",
+    "--allow-run",
+  ], args);
 
 Deno.test("setup --help lists its routes", async () => {
   const r = await setup(["--help"]);

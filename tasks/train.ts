@@ -6,6 +6,7 @@
  * @module
  */
 import { BACKEND_CHOICES, BackendUnavailableError, initBackend } from "../src/backend.ts";
+import { BACKEND_FLAG, TF_LOG_FLAG } from "../src/cli/common_flags.ts";
 import {
   helpText,
   parseChoice,
@@ -51,12 +52,7 @@ const FLAGS = {
   "test-size": { type: "string", arg: "N", description: "test samples per run" },
   "eval-every": { type: "string", arg: "N", description: "evaluate every N steps" },
   lr: { type: "string", arg: "X", description: "Adam learning rate" },
-  backend: {
-    type: "string",
-    arg: BACKEND_CHOICES.join("|"),
-    default: "auto",
-    description: "tensor backend",
-  },
+  backend: BACKEND_FLAG,
   out: { type: "string", arg: "DIR", default: "reports/results", description: "results folder" },
   shard: {
     type: "string",
@@ -69,7 +65,7 @@ const FLAGS = {
     type: "boolean",
     description: "print the grid and an estimated time; train nothing",
   },
-  "tf-log": { type: "boolean", description: "show TensorFlow's C++ start-up logging" },
+  "tf-log": TF_LOG_FLAG,
 } as const;
 
 const HELP = helpText(

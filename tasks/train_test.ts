@@ -1,3 +1,4 @@
+import { runScript, scriptCommand } from "../src/testing/run_script.ts";
 import { parseResults } from "../src/results/store.ts";
 import { expandGrid, loadSuite } from "../src/suite/suite.ts";
 import {
@@ -11,19 +12,8 @@ import {
 const PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-ffi", "--allow-sys"];
 const BACKEND = Deno.env.get("CI") === "true" ? ["--backend", "tensorflow"] : [];
 
-function cmd(args: string[]) {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMS, "tasks/train.ts", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  });
-}
-
-async function train(args: string[]) {
-  const out = await cmd(args).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const cmd = (args: string[]) => scriptCommand("tasks/train.ts", PERMS, args);
+const train = (args: string[]) => runScript("tasks/train.ts", PERMS, args);
 
 async function readDir(dir: string) {
   const files = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".jsonl"));

@@ -9,15 +9,8 @@ import { join } from "node:path";
 import { type BenchFile, SchemaError, validateBench } from "../results/schema.ts";
 import { readResultsDir, type SuiteRun } from "../results/store.ts";
 
-/** A published number to compare with (from `suites/paper.json`'s `references`). */
-export interface Reference {
-  task: "adding" | "copy";
-  T: number;
-  cell: string;
-  metric: "test_mse" | "test_accuracy" | "test_loss";
-  value: number;
-  source: string;
-}
+export type { Reference } from "../suite/suite.ts";
+import type { Reference } from "../suite/suite.ts";
 
 /** Bad input to the report (an unknown `--run`): the CLI turns it into exit code 2. */
 export class ReportInputError extends Error {

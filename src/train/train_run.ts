@@ -34,6 +34,7 @@ import type {
   CurvePoint,
   EvalMetrics,
   ProbeRecord,
+  ResultRecord,
   RunConfig,
   RunStatus,
 } from "../results/schema.ts";
@@ -45,21 +46,10 @@ export const STREAM_INIT = 3;
 const EVAL_CHUNK = 256;
 
 /** What a run produced; the store adds identity and environment. */
-export interface RunOutcome {
-  status: RunStatus;
-  status_detail: { step: number | null; reason: string } | null;
-  metrics: {
-    test_loss: number | null;
-    test_mse: number | null;
-    test_accuracy: number | null;
-    final_train_loss: number | null;
-    baseline_loss: number;
-    solved: boolean;
-  };
-  curve: CurvePoint[];
-  probes: ProbeRecord[];
-  timing: { median_step_ms: number | null; total_s: number; steps_done: number };
-}
+export type RunOutcome = Pick<
+  ResultRecord,
+  "status" | "status_detail" | "metrics" | "curve" | "probes" | "timing"
+>;
 
 /** Progress callbacks (the CLI draws bars or prints lines from these). */
 export interface RunHooks {

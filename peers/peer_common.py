@@ -1,0 +1,97 @@
+"""What the peers of `deno task bench` share: the command line, the adding-problem batch and the
+timing of one training step. Each peer (peers/torch, peers/keras) adds only its framework's model.
+"""
+import argparse
+import json
+import statistics
+import sys
+import time
+
+CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
+
+
+def int_list(text):
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas, got {text!r}")
+    if not values or min(values) < 0:
+        raise argparse.ArgumentTypeError(f"expected whole numbers >= 0, got {text!r}")
+    return values
+
+
+def cell_list(text):
+    cells = [c.strip() for c in text.split(",") if c.strip()]
+    bad = [c for c in cells if c not in CELLS]
+    if not cells or bad:
+        raise argparse.ArgumentTypeError(f"cells must be among {','.join(CELLS)}; got {text!r}")
+    return cells
+
+
+def per_length(values, lengths, flag):
+    """One value for every length, or one per length."""
+    if len(values) == 1:
+        return values * len(lengths)
+    if len(values) != len(lengths):
+        sys.exit(f"train_step.py: --{flag} needs one value or one per length ({len(lengths)})")
+    return values
+
+
+def adding_batch(rng, B, T):
+    """The adding problem: x[:, :, 0] ~ U[0,1), two markers in x[:, :, 1] (one in each half of
+    the sequence), y = the sum of the two marked values."""
+    import numpy as np
+    x = np.zeros((B, T, 2), dtype=np.float32)
+    x[:, :, 0] = rng.random((B, T), dtype=np.float32)
+    half = max(T // 2, 1)
+    first = rng.integers(0, half, B)
+    second = rng.integers(half, T, B) if T > 1 else first
+    rows = np.arange(B)
+    x[rows, first, 1] = 1
+    x[rows, second, 1] = 1
+    y = (x[:, :, 0] * x[:, :, 1]).sum(axis=1, dtype=np.float32)
+    return x, y
+
+
+def parser(doc, threads_help, warmup_help):
+    """The command line every peer accepts."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--cells", type=cell_list, default=list(CELLS), help="comma-separated, among " + ",".join(CELLS))
+    p.add_argument("--lengths", type=int_list, default=[50, 200, 1000], help="sequence lengths T (default 50,200,1000)")
+    p.add_argument("--batch", type=int, default=64, help="batch size B (default 64)")
+    p.add_argument("--hidden", type=int, default=128, help="hidden size H (default 128)")
+    p.add_argument("--repeats", type=int_list, default=[10], help="timed steps: one number, or one per length (default 10)")
+    p.add_argument("--warmup", type=int_list, default=[2], help=warmup_help)
+    p.add_argument("--threads", type=int, default=0, help=threads_help)
+    p.add_argument("--seed", type=int, default=1, help="seed of the data and the weights (default 1)")
+    return p
+
+
+def plan(a, min_warmup=0):
+    """(T, timed steps, warm-up steps) per length, validated."""
+    repeats = per_length(a.repeats, a.lengths, "repeats")
+    warmups = [max(w, min_warmup) for w in per_length(a.warmup, a.lengths, "warmup")]
+    if min(repeats) < 1:
+        sys.exit("train_step.py: --repeats must be >= 1")
+    return list(zip(a.lengths, repeats, warmups))
+
+
+def time_steps(step, warmup, n):
+    """Runs `step` warmup times untimed, then n times timed; the step must return when done."""
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        step()
+        times.append(round((time.perf_counter() - t0) * 1000, 3))
+    return times
+
+
+def emit(contender, cell, T, a, times, **extra):
+    """Prints one record (a JSON line) in the shape src/bench/peers.ts parses."""
+    print(json.dumps({
+        "contender": contender, "what": "train_step", "cell": cell, "T": T, "B": a.batch,
+        "H": a.hidden, "backend": "cpu", "ms": round(statistics.median(times), 3),
+        "ms_min": min(times), "ms_max": max(times), "ms_all": times, **extra,
+    }), flush=True)
