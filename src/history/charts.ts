@@ -8,32 +8,13 @@
  *
  * @module
  */
+import { type Chart, CONFIG, VL_SCHEMA, type VlSpec } from "../report/charts/_common.ts";
 import type { Regression } from "./regressions.ts";
 import type { TrendSeries } from "./trends.ts";
 
-/** A Vega-Lite spec as plain JSON. */
-export type VlSpec = Record<string, unknown>;
-
-/** One chart of the history page. */
-export interface HistoryChart {
-  /** File-safe name: `charts/NAME.vl.json`. */
-  name: string;
-  title: string;
-  spec: VlSpec;
-  /** What the chart shows, in words, computed from the data. */
-  caption: string;
-  notes: string[];
-}
-
-const VL_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
-
-const CONFIG: VlSpec = {
-  view: { stroke: "#ddd" },
-  axis: { labelFontSize: 11, titleFontSize: 12 },
-  header: { labelFontSize: 12, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
-  title: { fontSize: 15, anchor: "start", subtitleFontSize: 12, subtitleColor: "#555" },
-};
+/** One chart of the history page: the report's chart shape. */
+export type HistoryChart = Chart;
+export type { VlSpec };
 
 /** A chart row: one point of one series. */
 interface Row {

@@ -160,6 +160,6 @@ export const CONFIG: VlSpec = {
   view: { stroke: "#ddd" },
   axis: { labelFontSize: 11, titleFontSize: 12 },
   header: { labelFontSize: 12, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320, titleLimit: 320 },
   title: { fontSize: 15, anchor: "start", subtitleFontSize: 12, subtitleColor: "#555" },
 };
