@@ -77,7 +77,11 @@ export function accuracyRows(records: ResultRecord[]): LengthRow[] {
       solvedSeeds: rs.filter((r) => r.metrics.solved).length,
     });
   }
-  return rows.sort((a, b) => a.task.localeCompare(b.task) || a.T - b.T);
+  // A fixed order (task, T, cell order) so captions do not depend on the order of the records.
+  const order = sortCells(rows.map((r) => r.cell));
+  return rows.sort((a, b) =>
+    a.task.localeCompare(b.task) || a.T - b.T || order.indexOf(a.cell) - order.indexOf(b.cell)
+  );
 }
 
 /** Baselines per task: adding predicts 1 (MSE ≈ 1/6, from the records), copy guesses 1 of 8. */
