@@ -34,7 +34,10 @@ export interface BackendInfo {
   tfjsVersion: string;
   /** TensorFlow's C library version (tensorflow backend only). */
   tensorflowVersion: string | null;
-  /** Intra-op threads TensorFlow was asked for (env `TF_NUM_INTRAOP_THREADS`), else cores. */
+  /**
+   * Intra-op threads TensorFlow computes with (tensorflow backend: the `threads` option, else env
+   * `TF_NUM_INTRAOP_THREADS`, else {@link DEFAULT_TF_INTRAOP_THREADS}); cores for wasm, 1 for cpu.
+   */
   threads: number;
   /** Why `auto` did not get tensorflow (undefined when it did or was not asked). */
   fallbackReason?: string;
@@ -45,8 +48,21 @@ export class BackendUnavailableError extends Error {
   override name = "BackendUnavailableError";
 }
 
+/**
+ * TensorFlow's intra-op threads when neither the `threads` option nor `TF_NUM_INTRAOP_THREADS`
+ * says otherwise. Measured (issue 9, 2 cores, B=64, H=128): the engine's per-step ops are small
+ * (64×128 tiles), so a second thread costs more in hand-offs than it gains — one thread is ~10–20%
+ * faster for LSTM and about even for GRU and the plain RNNs at T ∈ {50, 200, 1000}. Inter-op
+ * threads (1 vs 2) made no measurable difference, so `TF_NUM_INTEROP_THREADS` is left to
+ * TensorFlow.
+ */
+export const DEFAULT_TF_INTRAOP_THREADS = 1;
+
 export interface InitOptions {
-  /** TensorFlow intra-op threads (default: all cores). Only effective before the first load. */
+  /**
+   * TensorFlow intra-op threads (default: env `TF_NUM_INTRAOP_THREADS`, else
+   * {@link DEFAULT_TF_INTRAOP_THREADS}). Only effective before the first load.
+   */
   threads?: number;
   /**
    * Show TensorFlow's C++ start-up logging (hidden by default; `RNN_GRADBENCH_TF_LOG=1` or a
@@ -68,6 +84,9 @@ async function loadTensorflow(opts: InitOptions): Promise<string | null> {
   if (tfjsNodeLoaded) return null;
   if (tfjsNodeError !== null) return tfjsNodeError;
   if (opts.threads) Deno.env.set("TF_NUM_INTRAOP_THREADS", String(opts.threads));
+  else if (!Deno.env.get("TF_NUM_INTRAOP_THREADS")) {
+    Deno.env.set("TF_NUM_INTRAOP_THREADS", String(DEFAULT_TF_INTRAOP_THREADS));
+  }
   if (!opts.tfLog && Deno.env.get("TF_CPP_MIN_LOG_LEVEL") === undefined) {
     Deno.env.set("TF_CPP_MIN_LOG_LEVEL", "2");
   }

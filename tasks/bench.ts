@@ -49,7 +49,8 @@ const SPECS = {
   threads: {
     type: "string",
     arg: "N",
-    description: "threads for every contender (default: all cores)",
+    description: "threads forced on every contender (default: each contender's own default — " +
+      "the engine's measured TensorFlow default for this project, all cores for torch and Keras)",
   },
   cells: { type: "string", arg: "LIST", description: "cells instead of the grid's" },
   lengths: { type: "string", arg: "LIST", description: "sequence lengths instead of the grid's" },

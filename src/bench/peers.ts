@@ -153,7 +153,8 @@ export interface PeerGrid {
   warmup: number[];
   B: number;
   H: number;
-  threads: number;
+  /** Threads to force; undefined: the peer's own default (all cores). */
+  threads?: number;
 }
 
 /** The command line of one peer variant over `grid` (without the interpreter). */
@@ -172,8 +173,7 @@ export function peerArgs(peer: PeerSpec, variant: number, grid: PeerGrid): strin
     String(grid.B),
     "--hidden",
     String(grid.H),
-    "--threads",
-    String(grid.threads),
+    ...(grid.threads !== undefined ? ["--threads", String(grid.threads)] : []),
     ...peer.variants[variant].args,
   ];
 }
@@ -193,7 +193,7 @@ export async function runPeer(
     env: {
       KERAS_BACKEND: "tensorflow",
       TF_CPP_MIN_LOG_LEVEL: "2",
-      TF_NUM_INTRAOP_THREADS: String(grid.threads),
+      ...(grid.threads !== undefined ? { TF_NUM_INTRAOP_THREADS: String(grid.threads) } : {}),
     },
   }).output();
   const dec = new TextDecoder();

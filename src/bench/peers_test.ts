@@ -70,6 +70,13 @@ Deno.test("the torch peer runs twice: subnormals flushed, then kept", () => {
   assert(peerArgs(PEERS.torch, 1, grid).includes("--keep-denormals"));
 });
 
+Deno.test("threads are passed only when forced; otherwise the peer keeps its default", () => {
+  const grid = { cells: ["lstm"], lengths: [5], n: [2], warmup: [1], B: 4, H: 8 };
+  assert(!peerArgs(PEERS.keras, 0, grid).includes("--threads"));
+  const forced = peerArgs(PEERS.keras, 0, { ...grid, threads: 3 });
+  assertEquals(forced[forced.indexOf("--threads") + 1], "3");
+});
+
 Deno.test("a missing package or interpreter is reported as unavailable", async () => {
   const fake = { ...PEERS.torch, module: "no_such_module_rnn_gradbench" };
   assertEquals(await peerAvailable(fake), false);

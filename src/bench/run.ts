@@ -45,7 +45,12 @@ export interface BenchOptions {
   peers?: string[];
   /** Whole-process repeats, interleaved (default 3, quick 2). */
   repeats?: number;
-  /** Threads for every contender (default: all cores). */
+  /**
+   * Threads forced on every contender (TensorFlow intra-op for this project and Keras, torch's
+   * intra-op). Default: none forced — each contender runs at its own default (this project: the
+   * engine's measured default, `DEFAULT_TF_INTRAOP_THREADS`; torch and Keras: all cores), and each
+   * entry records the threads it computed with.
+   */
   threads?: number;
   /** Cells and lengths instead of the grid's (tensorflow and peers). */
   cells?: string[];
@@ -105,7 +110,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
   const root = resolve(opts.root ?? Deno.cwd());
   const quick = opts.quick ?? false;
   const repeats = opts.repeats ?? (quick ? 2 : 3);
-  const threads = opts.threads ?? navigator.hardwareConcurrency ?? 1;
+  const threads = opts.threads;
   const backends = opts.backends ?? ["tensorflow"];
   const cells = opts.cells ?? [...(quick ? QUICK_CELLS : ALL_BENCH_CELLS)];
   const lengths = opts.lengths ?? [...(quick ? QUICK_LENGTHS : FULL_LENGTHS)];
@@ -117,7 +122,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
   const jobs: Job[] = [];
   const common: Record<string, string> = {
     BENCH_PROTOCOL: "1",
-    TF_NUM_INTRAOP_THREADS: String(threads),
+    ...(threads !== undefined ? { TF_NUM_INTRAOP_THREADS: String(threads) } : {}),
     ...(quick ? { BENCH_QUICK: "1" } : {}),
     ...(opts.steps !== undefined ? { BENCH_N: String(opts.steps) } : {}),
     ...(opts.warmup !== undefined ? { BENCH_WARMUP: String(opts.warmup) } : {}),
@@ -207,7 +212,9 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
             backend: job.files[0].endsWith("step_bench.ts") ? job.backend : null,
             repeat: r,
             samples: proto.samples,
-            threads: job.backend === "tensorflow" ? threads : undefined,
+            threads: job.backend === "tensorflow"
+              ? threads ?? (proto.env as Environment | undefined)?.threads
+              : undefined,
           });
           if (parsed.failed.length) log(`  failed benches: ${parsed.failed.join(", ")}`);
           measurements.push(...parsed.measurements);
@@ -251,7 +258,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
     env,
     command: opts.command ?? "runBench",
     repeats,
-    threads,
+    ...(threads !== undefined ? { threads } : {}),
     ...(skipped.length ? { peers_skipped: skipped } : {}),
     entries,
     ratios,

@@ -43,7 +43,16 @@ export function tableHeader(bench: BenchFile): string {
   for (const e of bench.entries) {
     if (e.contender !== OURS && e.version) versions.set(e.contender.split("-")[0], e.version);
   }
-  const threads = bench.threads ?? env.threads;
+  const threads = bench.threads ?? null;
+  const perContender = new Map<string, number>();
+  for (const e of bench.entries) {
+    if (e.what === "train_step" && e.threads !== undefined) perContender.set(column(e), e.threads);
+  }
+  const threadText = threads !== null
+    ? `threads: ${threads} for every contender (TensorFlow intra-op, torch, Keras)`
+    : `threads: each contender at its default (${
+      [...perContender].map(([c, n]) => `${c} ${n}`).join(", ") || "not recorded"
+    })`;
   const sw = [
     `tfjs ${env.tfjs}`,
     ...(env.tensorflow ? [`TensorFlow ${env.tensorflow}`] : []),
@@ -55,7 +64,7 @@ export function tableHeader(bench: BenchFile): string {
       (env.commit ?? "unknown").slice(0, 10)
     }`,
     `${env.cpu}, ${env.cores} cores, ${env.os}; ${sw.join(", ")}`,
-    `threads: ${threads} for every contender (TensorFlow intra-op, torch, Keras); ` +
+    `${threadText}; ` +
     `repeats: ${bench.repeats}, interleaved; ms per training step, median (min–max), B=64, H=128, adding`,
   ];
   for (const s of bench.peers_skipped ?? []) lines.push(`not run: ${s.peer} (${s.reason})`);

@@ -69,6 +69,18 @@ Deno.test("the table has a row per cell and T, a column per contender, the ratio
   assertMatch(t, /probe lstm T=50/);
 });
 
+Deno.test("without forced threads the header names each contender's own", () => {
+  const { threads: _, ...rest } = BENCH;
+  const t = formatTable({
+    ...rest,
+    entries: rest.entries.map((e) => ({ ...e, threads: e.contender === "rnn-gradbench" ? 1 : 2 })),
+  });
+  assertMatch(
+    t,
+    /threads: each contender at its default \(rnn-gradbench \(tensorflow\) 1, torch 2, torch-denormal 2\)/,
+  );
+});
+
 Deno.test("milliseconds keep about three significant digits", () => {
   assertEquals([formatMs(1234.4), formatMs(61.94), formatMs(5.046), formatMs(0.1234)], [
     "1234",

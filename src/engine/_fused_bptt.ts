@@ -155,7 +155,12 @@ function gruRun(
   return {
     hs,
     backward(direct) {
-      const T = hs.length, dxs: RawTensor[] = new Array(T), drecs: RawTensor[] = new Array(T);
+      // dL/d(xp_t) = [dr, du, dnPre] differs from the recurrent [dr, du, dnR] only in its last
+      // block: the per-step pieces are stacked over T and concatenated once after the loop, so
+      // each step has one ConcatV2 (the matmul's input), not two.
+      const T = hs.length, drecs: RawTensor[] = new Array(T);
+      const drs: RawTensor[] = new Array(T), dus: RawTensor[] = new Array(T);
+      const dns: RawTensor[] = new Array(T);
       let dhNext: RawTensor | null = null;
       for (let t = T - 1; t >= 0; t--) {
         const [rg, u, n, ghN, hMinusN] = saved[t];
@@ -165,9 +170,11 @@ function gruRun(
         const drIn = r.mul(dnPre, ghN), dr = r.outputGrad("SigmoidGrad", rg, drIn);
         const duIn = r.mul(dh, hMinusN), du = r.outputGrad("SigmoidGrad", u, duIn);
         const dnR = r.mul(dnPre, rg);
-        dxs[t] = r.concat([dr, du, dnPre], 1);
         drecs[t] = r.concat([dr, du, dnR], 1);
-        r.free(dh, dhNext, dn, dnPre, drIn, dr, duIn, du, dnR, ...saved[t]);
+        drs[t] = dr;
+        dus[t] = du;
+        dns[t] = dnPre;
+        r.free(dh, dhNext, dn, drIn, duIn, dnR, ...saved[t]);
         if (t > 0) {
           const m = r.matMul(drecs[t], W_hT);
           dhNext = r.add(dhU, m);
@@ -175,8 +182,11 @@ function gruRun(
         } else dhNext = null;
         r.free(dhU);
       }
-      const dx = r.pack(dxs), drec = r.pack(drecs);
-      r.free(...dxs, ...drecs);
+      const drec = r.pack(drecs);
+      const pr = r.pack(drs), pu = r.pack(dus), pn = r.pack(dns);
+      r.free(...drecs, ...drs, ...dus, ...dns);
+      const dx = r.concat([pr, pu, pn], 2);
+      r.free(pr, pu, pn);
       return { dx, drec };
     },
   };

@@ -131,6 +131,13 @@ export class RawOps {
     return { id, shape, dtype: this.bd.TF_INT32 };
   }
 
+  /** A float32 scalar constant (owned by this scope). */
+  scalar(value: number): RawTensor {
+    const id = this.bd.createTensor([], this.bd.TF_FLOAT, Float32Array.of(value));
+    this.live.add(id);
+    return { id, shape: [], dtype: this.bd.TF_FLOAT };
+  }
+
   /** An int32 constant kept for the life of this scope (axis and size arguments in loops). */
   private constInts(values: number[], shape: number[]): RawTensor {
     const key = `${shape.length}:${values.join(",")}`;
@@ -175,7 +182,18 @@ export class RawOps {
   mul(a: RawTensor, b: RawTensor): RawTensor {
     return this.one("Mul", [this.fT], [a, b]);
   }
-  unary(name: "Tanh" | "Sigmoid" | "Relu", a: RawTensor): RawTensor {
+  div(a: RawTensor, b: RawTensor): RawTensor {
+    return this.one("RealDiv", [this.fT], [a, b]);
+  }
+  /** Σ x² / 2 over all elements, a scalar. */
+  l2Loss(a: RawTensor): RawTensor {
+    return this.one("L2Loss", [this.fT], [a]);
+  }
+  /** Element-wise sum of equal-shape tensors. */
+  addN(ts: RawTensor[]): RawTensor {
+    return this.one("AddN", [this.int("N", ts.length), this.fT], ts);
+  }
+  unary(name: "Tanh" | "Sigmoid" | "Relu" | "Square" | "Sqrt", a: RawTensor): RawTensor {
     return this.one(name, [this.fT], [a]);
   }
   leakyRelu(a: RawTensor, alpha: number): RawTensor {

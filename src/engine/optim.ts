@@ -7,6 +7,21 @@
  */
 import { tf } from "../backend.ts";
 import type { Params } from "./cells/mod.ts";
+import { hasOps, RawOps } from "./_tf_raw.ts";
+
+// On the tensorflow backend Adam and the global norm run as raw TensorFlow ops (`_tf_raw.ts`):
+// the same formulas with the scalars made once per step, without tfjs's per-op bookkeeping
+// (about half the time; issue 9).
+const RAW_PROBE = {
+  AdamOps: (r: RawOps) => {
+    const a = r.of(tf.ones([2]));
+    r.addN([r.l2Loss(a), r.l2Loss(a)]);
+    r.div(r.unary("Sqrt", a), r.unary("Square", a));
+  },
+};
+function rawAvailable(): boolean {
+  return tf.getBackend() === "tensorflow" && tf.tidy(() => hasOps(RAW_PROBE));
+}
 
 /** Adam's hyper-parameters. */
 export interface AdamOptions {
@@ -69,7 +84,7 @@ export function adamUpdate(opt: Adam, params: Params, grads: Params): Params {
   const t = opt.step;
   const stepSize = opt.lr / (1 - Math.pow(opt.beta1, t));
   const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(opt.beta2, t));
-  const out = tf.tidy(() => {
+  const out = rawAvailable() ? rawAdam(opt, params, grads, stepSize, invSqrtBc2) : tf.tidy(() => {
     const next: Record<string, Params> = { p: {}, m: {}, v: {} };
     for (const [k, p] of Object.entries(params)) {
       const g = grads[k];
@@ -89,8 +104,54 @@ export function adamUpdate(opt: Adam, params: Params, grads: Params): Params {
   return out.p;
 }
 
+/** {@link adamUpdate}'s formulas, op for op, on raw TensorFlow handles. */
+function rawAdam(
+  opt: Adam,
+  params: Params,
+  grads: Params,
+  stepSize: number,
+  invSqrtBc2: number,
+): Record<string, Params> {
+  const r = new RawOps();
+  try {
+    const b1 = r.scalar(opt.beta1), c1 = r.scalar(1 - opt.beta1);
+    const b2 = r.scalar(opt.beta2), c2 = r.scalar(1 - opt.beta2);
+    const ib = r.scalar(invSqrtBc2), eps = r.scalar(opt.epsilon), lr = r.scalar(stepSize);
+    const next: Record<string, Params> = { p: {}, m: {}, v: {} };
+    for (const [k, p] of Object.entries(params)) {
+      const gt = grads[k];
+      if (!gt) throw new Error(`adam: no gradient for parameter ${k}`);
+      const g = r.of(gt);
+      const m1 = r.mul(r.of(opt.m[k]), b1), m2 = r.mul(g, c1), m = r.add(m1, m2);
+      const sq = r.unary("Square", g);
+      const v1 = r.mul(r.of(opt.v[k]), b2), v2 = r.mul(sq, c2), v = r.add(v1, v2);
+      const sv = r.unary("Sqrt", v), sc = r.mul(sv, ib), denom = r.add(sc, eps);
+      const q = r.div(m, denom), step = r.mul(q, lr), np = r.sub(r.of(p), step);
+      r.free(m1, m2, sq, v1, v2, sv, sc, denom, q, step);
+      next.p[k] = r.wrap(np);
+      next.m[k] = r.wrap(m);
+      next.v[k] = r.wrap(v);
+    }
+    return next;
+  } finally {
+    r.dispose();
+  }
+}
+
 /** √(Σ ‖g‖²) over all gradients, as a scalar tensor. */
 export function globalNorm(grads: Params): tf.Scalar {
+  if (rawAvailable()) {
+    // Σ ‖g‖² = 2 Σ L2Loss(g) (L2Loss is Σ x² / 2; the factor 2 is exact).
+    const r = new RawOps();
+    try {
+      const halves = Object.values(grads).map((g) => r.l2Loss(r.of(g)));
+      const half = halves.length === 1 ? halves[0] : r.addN(halves);
+      const two = r.scalar(2), sum = r.mul(half, two);
+      return r.wrap<tf.Scalar>(r.unary("Sqrt", sum));
+    } finally {
+      r.dispose();
+    }
+  }
   return tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
 }
 
