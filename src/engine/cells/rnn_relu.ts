@@ -8,20 +8,19 @@
  */
 import { tf } from "../../backend.ts";
 import { reluGrad } from "../_fused.ts";
-import { uniformIn } from "../init.ts";
+import { rnnTanh } from "./rnn_tanh.ts";
 import type { Cell } from "./types.ts";
+
+const { gates, paramNames, shapes, init } = rnnTanh;
 
 export const rnnRelu: Cell = {
   name: "rnn_relu",
   summary: "h_t = relu(x_t W_x + h_{t-1} W_h + b)",
-  gates: 1,
-  paramNames: ["W_x", "W_h", "b"],
-  shapes: (I, H) => ({ W_x: [I, H], W_h: [H, H], b: [H] }),
-  init: ({ inputSize: I, hidden: H, uniform }) => ({
-    W_x: uniformIn(uniform, [I, H], -1 / Math.sqrt(H), 1 / Math.sqrt(H)),
-    W_h: uniformIn(uniform, [H, H], -1 / Math.sqrt(H), 1 / Math.sqrt(H)),
-    b: uniformIn(uniform, [H], -1 / Math.sqrt(H), 1 / Math.sqrt(H)),
-  }),
+  // Same parameters, shapes and initialiser as rnn_tanh (PyTorch's nn.RNN default).
+  gates,
+  paramNames,
+  shapes,
+  init,
 
   // a = xp_t + h_{t-1} W_h;  h_t = relu(a)
   forward: ([xp], prev, p) => ({
