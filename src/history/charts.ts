@@ -8,7 +8,13 @@
  *
  * @module
  */
-import { type Chart, CONFIG, VL_SCHEMA, type VlSpec } from "../report/charts/_common.ts";
+import {
+  type Chart,
+  CONFIG,
+  placeholderSpec,
+  VL_SCHEMA,
+  type VlSpec,
+} from "../report/charts/_common.ts";
 import type { Regression } from "./regressions.ts";
 import type { TrendSeries } from "./trends.ts";
 
@@ -96,19 +102,7 @@ function placeholder(name: string, title: string, message: string): HistoryChart
     title,
     caption: message,
     notes: [],
-    spec: {
-      $schema: VL_SCHEMA,
-      title,
-      width: 480,
-      height: 60,
-      data: { values: [{ message }] },
-      mark: { type: "text", fontSize: 14, align: "center" },
-      encoding: {
-        text: { field: "message", type: "nominal" },
-        tooltip: [{ field: "message", type: "nominal", title: "why" }],
-      },
-      config: CONFIG,
-    },
+    spec: { ...placeholderSpec(title, message), config: CONFIG },
   };
 }
 
