@@ -16,6 +16,7 @@ import { matrixParamGrads } from "./cells/_common.ts";
 import type { Params, State } from "./cells/mod.ts";
 import { headLoss, prepareTargets, readout, readoutBackward } from "./heads.ts";
 import { fusedAvailable, fusedLossAndGrads } from "./_fused_bptt.ts";
+import { graphAvailable, graphLossAndGrads } from "./tf_graph/runtime.ts";
 import { cellConfig, cellOf, type Model } from "./model.ts";
 
 /** The states of a forward pass: states[0] is the zero state, states[t+1] is after step t. */
@@ -73,16 +74,17 @@ export interface LossAndGrads {
 }
 
 /** Which implementation {@link lossAndGrads} runs (engine-internal; for tests and benches). */
-export type BpttPath = "auto" | "fused" | "generic";
+export type BpttPath = "auto" | "graph" | "eager" | "fused" | "generic";
 
 /**
  * The loss of `model` on a batch and its gradients by BPTT.
  * `x` [B, T, I] float32; `y`: adding [B] or [B, 1] float32, copy [B, T] class indices.
  *
- * Without `probe`, on the tensorflow backend, cells that have one take the fused path
- * (`_fused_bptt.ts`: the same math, the per-step loop as raw TensorFlow ops; issue 9); with
- * `probe`, elsewhere, or with `path: "generic"`, the generic per-cell path below. `path: "fused"`
- * insists on the fused path and throws where it is not available.
+ * Paths (issue 9), all the same math: on the tensorflow backend, cells without attention take the
+ * graph path (`tf_graph/`: the whole computation as one TensorFlow graph run, the probe's dL/dh_t
+ * included); then, without `probe`, the fused path (`_fused_bptt.ts`: the per-step loop as raw
+ * eager TensorFlow ops); else the generic per-cell path below. `path: "eager"` skips the graph
+ * path; `"graph"`, `"fused"` and `"generic"` insist on one and throw where it is not available.
  */
 export function lossAndGrads(
   model: Model,
@@ -91,7 +93,16 @@ export function lossAndGrads(
   opts: { probe?: boolean; path?: BpttPath } = {},
 ): LossAndGrads {
   const probe = opts.probe ?? false;
-  const path = opts.path ?? "auto";
+  let path = opts.path ?? "auto";
+  if (path === "graph" || path === "auto") {
+    if (graphAvailable(model)) return graphLossAndGrads(model, x, y, probe);
+    if (path === "graph") {
+      throw new Error(
+        `lossAndGrads: no graph path for ${model.cell} on the ${tf.getBackend()} backend`,
+      );
+    }
+  }
+  if (path === "eager") path = "auto";
   if (path === "fused" && (probe || !fusedAvailable(model))) {
     throw new Error(
       `lossAndGrads: no fused path for ${model.cell}${

@@ -10,6 +10,7 @@
  */
 import { tf } from "../backend.ts";
 import { lossAndGrads } from "./bptt.ts";
+import { graphAvailable } from "./tf_graph/runtime.ts";
 import {
   createModel,
   disposeModel,
@@ -192,7 +193,12 @@ export interface GradcheckResult {
   /** The largest of all the errors above. */
   maxError: number;
   pass: boolean;
+  /** The engine path that computed it: `graph` (one TensorFlow graph run) or `eager`. */
+  path: "graph" | "eager";
 }
+
+/** Which engine path {@link gradcheck} takes: `auto` (the graph path where available). */
+export type GradcheckPath = "auto" | "graph" | "eager";
 
 /** max |a − r| / max |r| (absolute error if r is all zeros). */
 export function relativeError(actual: ArrayLike<number>, ref: ArrayLike<number>): number {
@@ -221,14 +227,18 @@ export function referenceModel(ref: GradReference): Model {
 }
 
 /** Runs the engine on one reference case and compares at `tolerance`. */
-export async function gradcheck(ref: GradReference, tolerance = 1e-4): Promise<GradcheckResult> {
+export async function gradcheck(
+  ref: GradReference,
+  tolerance = 1e-4,
+  path: GradcheckPath = "auto",
+): Promise<GradcheckResult> {
   const model = referenceModel(ref);
   const x = tf.tensor3d(ref.x, [ref.B, ref.T, ref.I]);
   const y = ref.task === "adding"
     ? tf.tensor2d(ref.y as Float32Array, [ref.B, 1])
     : tf.tensor2d(ref.y as Int32Array, [ref.B, ref.T], "int32");
   try {
-    const out = lossAndGrads(model, x, y, { probe: true });
+    const out = lossAndGrads(model, x, y, { probe: true, path });
     const norms = tf.tidy(() => tf.sqrt(tf.sum(tf.square(out.dh!), [1, 2])));
     const loss = (await out.loss.data())[0];
     const normsData = await norms.data();
@@ -250,6 +260,7 @@ export async function gradcheck(ref: GradReference, tolerance = 1e-4): Promise<G
       paramErrors,
       maxError,
       pass: maxError <= tolerance,
+      path: path !== "eager" && graphAvailable(model) ? "graph" : "eager",
     };
   } finally {
     tf.dispose([x, y]);

@@ -1,0 +1,204 @@
+/**
+ * Compiled training graphs (graph + session) and the stateless loss-and-gradients call on them.
+ * The training loop's stateful use — variables that live in the session between steps — is
+ * `trainer.ts`.
+ *
+ * @module
+ */
+import { currentBackend, tf } from "../../backend.ts";
+import type { LossAndGrads } from "../bptt.ts";
+import type { Params } from "../cells/mod.ts";
+import { cellConfig, type Model } from "../model.ts";
+import { Graph, Session, sessionConfig } from "./graph.ts";
+import { loadTfC, type TfC, TfError } from "./tf_c.ts";
+import {
+  batchParts,
+  buildTrainGraph,
+  type GraphSpec,
+  graphSupports,
+  type TrainGraph,
+} from "./train_graph.ts";
+
+/** A built graph with a session on it. */
+export interface Compiled {
+  c: TfC;
+  tg: TrainGraph;
+  session: Session;
+}
+
+/**
+ * TensorFlow's executor threads for graph sessions. Intra-op: the backend's (one by default —
+ * B=64, H=128 matmuls do not split profitably). Inter-op: env `TF_NUM_INTEROP_THREADS`, else one
+ * per core, so the chunked weight-gradient matmuls run beside the backward recurrence.
+ */
+export function graphThreads(): { intraOpThreads: number; interOpThreads: number } {
+  const inter = Number(Deno.env.get("TF_NUM_INTEROP_THREADS"));
+  return {
+    intraOpThreads: currentBackend()?.threads ?? 1,
+    interOpThreads: Number.isInteger(inter) && inter > 0 ? inter : navigator.hardwareConcurrency,
+  };
+}
+
+/**
+ * Builds `spec`'s graph and opens a session on it (throws TensorFlow's message on failure). An
+ * LSTM whose library lacks the block-cell kernels is built from element-wise ops instead.
+ */
+export function compile(spec: GraphSpec): Compiled {
+  const c = loadTfC();
+  if (!c) throw new Error("the TensorFlow C API is not loaded");
+  const build = (s: GraphSpec) => {
+    const g = new Graph(c);
+    try {
+      return { g, tg: buildTrainGraph(g, s) };
+    } catch (e) {
+      c.sym.TF_DeleteGraph(g.ptr);
+      throw e;
+    }
+  };
+  let built;
+  try {
+    built = build(spec);
+  } catch (e) {
+    if (!(spec.lstmBlock && e instanceof TfError)) throw e;
+    built = build({ ...spec, lstmBlock: false });
+  }
+  return { c, tg: built.tg, session: new Session(built.g, sessionConfig(graphThreads())) };
+}
+
+/** Which implementation `lossAndGrads` and `trainStep` may take. */
+export function graphPathEnabled(): boolean {
+  return Deno.env.get("RNN_GRADBENCH_GRAPH") !== "0";
+}
+
+/**
+ * True when `model` can take the graph path: tensorflow backend, the C API loads, the cell is
+ * built by `train_graph.ts` (no attention), and `RNN_GRADBENCH_GRAPH` is not `0`.
+ */
+export function graphAvailable(model: Pick<Model, "base" | "attention">): boolean {
+  return tf.getBackend() === "tensorflow" && graphPathEnabled() &&
+    graphSupports(model.base, model.attention) && loadTfC() !== null;
+}
+
+/**
+ * The graph spec of `model` on a batch of shape [B, T, …]: the batch split for this session's
+ * inter-op threads, LSTM on the block-cell kernels.
+ */
+export function specOf(model: Model, batchShape: readonly number[]): GraphSpec {
+  const recurrentMax = cellConfig(model).recurrentMax;
+  return {
+    base: model.base,
+    task: model.task,
+    inputSize: model.inputSize,
+    hidden: model.hidden,
+    outputSize: model.outputSize,
+    alpha: model.alpha,
+    ...(recurrentMax !== undefined ? { recurrentMax } : {}),
+    batch: batchShape[0],
+    steps: batchShape[1],
+    parts: batchParts(batchShape[0], graphThreads().interOpThreads),
+    lstmBlock: true,
+  };
+}
+
+/** A stable key of a spec. */
+export function specKey(spec: GraphSpec): string {
+  return JSON.stringify(Object.entries(spec).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Host copies of the batch as the graph's placeholders take them. */
+export function hostBatch(
+  c: TfC,
+  tg: TrainGraph,
+  x: tf.Tensor,
+  y: tf.Tensor,
+): Deno.PointerValue[] {
+  // The batch is input data already on the host side of tfjs-node (no pending work to wait for).
+  const xs = x.dataSync() as Float32Array;
+  const { batch: B, steps: T, inputSize: I } = tg.spec;
+  const xt = c.tensor(1, [B, T, I], xs instanceof Float32Array ? xs : Float32Array.from(xs));
+  const ys = y.dataSync();
+  const yt = tg.spec.task === "adding"
+    ? c.tensor(1, [B], ys instanceof Float32Array ? ys : Float32Array.from(ys))
+    : c.tensor(3, [B, T], ys instanceof Int32Array ? ys : Int32Array.from(ys));
+  return [xt, yt];
+}
+
+const MAX_CACHED = 4;
+const cache = new Map<string, Compiled & { run: ReturnType<Session["runner"]>; probe: boolean }>();
+
+/** The compiled graph of `spec` with a runner of its loss and gradients, from a small LRU cache. */
+export function cachedRunner(spec: GraphSpec, probe: boolean) {
+  const key = `${specKey(spec)}|${probe}`;
+  let e = cache.get(key);
+  if (e) {
+    cache.delete(key); // most recently used last
+  } else {
+    const comp = compile(spec);
+    const names = Object.keys(comp.tg.params);
+    const run = comp.session.runner(
+      [comp.tg.x, comp.tg.y, ...names.map((k) => comp.tg.params[k].read)],
+      [comp.tg.loss, ...names.map((k) => comp.tg.grads[k]), ...(probe ? [comp.tg.dh] : [])],
+    );
+    e = { ...comp, run, probe };
+    if (cache.size >= MAX_CACHED) {
+      const [oldest, old] = cache.entries().next().value!;
+      old.session.close();
+      cache.delete(oldest);
+    }
+  }
+  cache.set(key, e);
+  return e;
+}
+
+/** Closes every cached session (tests; long-lived processes switching configurations). */
+export function clearGraphCache(): void {
+  for (const e of cache.values()) e.session.close();
+  cache.clear();
+}
+
+/**
+ * `lossAndGrads` on the graph path: the parameter reads are fed from `model.params`, so the
+ * session's variables are not involved. Returns new tfjs tensors (the caller disposes them).
+ */
+export function graphLossAndGrads(
+  model: Model,
+  x: tf.Tensor3D,
+  y: tf.Tensor,
+  probe: boolean,
+): LossAndGrads {
+  return lossAndGradsOn(specOf(model, x.shape), model, x, y, probe);
+}
+
+/** {@link graphLossAndGrads} for an explicit spec (tests pin `parts` and `lstmBlock`). */
+export function lossAndGradsOn(
+  spec: GraphSpec,
+  model: Model,
+  x: tf.Tensor3D,
+  y: tf.Tensor,
+  probe: boolean,
+): LossAndGrads {
+  const e = cachedRunner(spec, probe);
+  const { c, tg } = e;
+  const names = Object.keys(tg.params);
+  const feeds: Deno.PointerValue[] = hostBatch(c, tg, x, y);
+  const outs: Deno.PointerValue[] = [];
+  try {
+    for (const k of names) {
+      const p = model.params[k];
+      if (!p) throw new Error(`graph path: model has no parameter ${k}`);
+      feeds.push(c.tensor(1, tg.params[k].shape, p.dataSync() as Float32Array));
+    }
+    outs.push(...e.run(feeds));
+    const loss = tf.scalar(c.readFloats(outs[0])[0]);
+    const grads: Params = {};
+    names.forEach((k, i) => grads[k] = tf.tensor(c.readFloats(outs[1 + i]), tg.params[k].shape));
+    const result: LossAndGrads = { loss, grads };
+    if (probe) {
+      const { steps: T, batch: B, hidden: H } = spec;
+      result.dh = tf.tensor3d(c.readFloats(outs[1 + names.length]), [T, B, H]);
+    }
+    return result;
+  } finally {
+    for (const t of [...feeds, ...outs]) c.deleteTensor(t);
+  }
+}

@@ -1,0 +1,560 @@
+/**
+ * One training step as one TensorFlow graph (issue 9): forward over T unrolled steps, the head and
+ * its loss, backpropagation through time by hand (the math of `cells/`, `heads.ts` and `bptt.ts`,
+ * op for op), the global gradient norm, clipping, Adam (`ResourceApplyAdam`) and IndRNN's
+ * constraint — on resource variables, so a step is one `TF_SessionRun` with the batch as its only
+ * input. The same graph answers {@link lossAndGrads}-style calls (fetch `loss`, `grads`, `dh`
+ * with the parameter reads fed), so the gradient probe and gradcheck exercise this path too.
+ *
+ * The weight gradients are summed over chunks of {@link CHUNK} steps, each chunk's matmul
+ * depending only on its own steps: TensorFlow's executor runs them on the second core while the
+ * backward recurrence goes on.
+ *
+ * Cells: the plain RNNs, IndRNN, GRU and LSTM, without attention (those take the eager paths).
+ *
+ * @module
+ */
+import type { BaseCellName } from "../cells/mod.ts";
+import { CELLS } from "../cells/mod.ts";
+import type { Task } from "../model.ts";
+import { type Graph, type Operation, type Out } from "./graph.ts";
+import { DT } from "./tf_c.ts";
+
+/** What a training graph is built for. */
+export interface GraphSpec {
+  base: BaseCellName;
+  task: Task;
+  inputSize: number;
+  hidden: number;
+  outputSize: number;
+  /** LeakyReLU slope (`rnn_leaky`). */
+  alpha: number;
+  /** IndRNN's bound on |u| after each update, if any. */
+  recurrentMax?: number;
+  batch: number;
+  steps: number;
+  /**
+   * Parts the batch is split into: each part's rows are an independent chain through time, and
+   * the parts' per-step ops run side by side on TensorFlow's inter-op threads (a 64×128×512
+   * matmul does not split across cores by itself). `batch` must be a multiple.
+   */
+  parts: number;
+  /** LSTM on TensorFlow's `LSTMBlockCell` / `LSTMBlockCellGrad` kernels (else element-wise ops). */
+  lstmBlock: boolean;
+}
+
+/** Base cells the graph path builds. */
+export const GRAPH_CELLS: readonly BaseCellName[] = [
+  "rnn_tanh",
+  "rnn_relu",
+  "irnn",
+  "rnn_leaky",
+  "indrnn",
+  "gru",
+  "lstm",
+];
+
+/**
+ * The batch split for `threads` inter-op threads: the most parts ≤ `threads` that divide `batch`
+ * with at least {@link MIN_PART_ROWS} rows each (1 when none does).
+ */
+export function batchParts(batch: number, threads: number): number {
+  for (let p = Math.min(threads, Math.floor(batch / MIN_PART_ROWS)); p > 1; p--) {
+    if (batch % p === 0) return p;
+  }
+  return 1;
+}
+
+/** Fewest batch rows per part worth a chain of its own. */
+export const MIN_PART_ROWS = 16;
+
+/** Steps per weight-gradient chunk. */
+export const CHUNK = 16;
+
+/** A resource variable of the graph. */
+export interface GraphVariable {
+  handle: Out;
+  read: Out;
+  shape: number[];
+  /** Feed a value here and run `assign` to set the variable. */
+  init: Out;
+  assign: Operation;
+}
+
+/** The endpoints of a built training graph. */
+export interface TrainGraph {
+  spec: GraphSpec;
+  /** Inputs: x [B, T, I] float32; y adding [B] float32, copy [B, T] int32. */
+  x: Out;
+  y: Out;
+  /** Parameters, in CELLS.md order (cell, then W_o, b_o), and Adam's moments. */
+  params: Record<string, GraphVariable>;
+  m: Record<string, GraphVariable>;
+  v: Record<string, GraphVariable>;
+  loss: Out;
+  /** Global norm of the gradients before clipping. */
+  gradNorm: Out;
+  grads: Record<string, Out>;
+  /** Total dL/dh_t stacked [T, B, H] (computed only when fetched). */
+  dh: Out;
+  /** Per-step scalars of the update: clip norm (∞ = off) and Adam's inputs. */
+  clip: Out;
+  adam: { beta1Power: Out; beta2Power: Out; lr: Out; beta1: Out; beta2: Out; epsilon: Out };
+  /** Run these to apply one update. */
+  update: Operation[];
+}
+
+/** True when the graph path builds this cell (attention readouts are not built). */
+export function graphSupports(base: string, attention: boolean): boolean {
+  return !attention && (GRAPH_CELLS as readonly string[]).includes(base);
+}
+
+interface CellGraph {
+  /** h_0 … h_{T-1}. */
+  hs: Out[];
+  /**
+   * Backward from T−1 down given the direct dL/dh_t; per step: the total dh_t, dL/d(xp_t), and
+   * dL/d(recurrent pre-activation) where it differs (GRU).
+   */
+  backward(direct: (t: number) => Out | null): { dh: Out[]; dx: Out[]; drec: Out[] | null };
+}
+
+type Act = "tanh" | "relu" | "leaky";
+const ACT: Partial<Record<BaseCellName, Act>> = {
+  rnn_tanh: "tanh",
+  rnn_relu: "relu",
+  irnn: "relu",
+  rnn_leaky: "leaky",
+  indrnn: "relu",
+};
+
+function activate(g: Graph, act: Act, alpha: number, a: Out): Out {
+  return act === "tanh"
+    ? g.unary("Tanh", a)
+    : act === "relu"
+    ? g.unary("Relu", a)
+    : g.leakyRelu(a, alpha);
+}
+
+function activateGrad(g: Graph, act: Act, alpha: number, h: Out, dh: Out): Out {
+  return act === "tanh"
+    ? g.outputGrad("TanhGrad", h, dh)
+    : g.reluGrad(dh, h, act === "relu" ? 0 : alpha);
+}
+
+/** dh_t = direct_t + (dL/dh_t through step t+1). */
+function total(g: Graph, d: Out | null, next: Out | null): Out {
+  return d && next ? g.add(d, next) : (d ?? next)!;
+}
+
+/** Plain RNNs (matrix W_h) and IndRNN (vector u): h_t = act(xp_t + h_{t-1} W_h | u ⊙ h_{t-1}). */
+function rnnGraph(
+  g: Graph,
+  xs: Out[],
+  h0: Out,
+  rec: Out,
+  vector: boolean,
+  act: Act,
+  alpha: number,
+): CellGraph {
+  const hs: Out[] = [];
+  let h = h0;
+  for (let t = 0; t < xs.length; t++) {
+    const r = vector ? g.mul(h, rec) : g.matMul(h, rec);
+    h = activate(g, act, alpha, g.add(xs[t], r));
+    hs.push(h);
+  }
+  return {
+    hs,
+    backward(direct) {
+      const T = hs.length, dh: Out[] = new Array(T), dx: Out[] = new Array(T);
+      const recT = vector ? rec : g.transpose(rec, [1, 0]);
+      let next: Out | null = null;
+      for (let t = T - 1; t >= 0; t--) {
+        dh[t] = total(g, direct(t), next);
+        dx[t] = activateGrad(g, act, alpha, hs[t], dh[t]);
+        next = t > 0 ? (vector ? g.mul(dx[t], recT) : g.matMul(dx[t], recT)) : null;
+      }
+      return { dh, dx, drec: null };
+    },
+  };
+}
+
+/** The reset-after GRU of `cells/gru.ts`. */
+function gruGraph(g: Graph, xs: Out[], h0: Out, W_h: Out, b_h: Out, H: number): CellGraph {
+  const hs: Out[] = [], saved: Out[][] = [];
+  let h = h0;
+  for (let t = 0; t < xs.length; t++) {
+    const [gxRZ, gxN] = g.split(xs[t], [2 * H, H], 1);
+    const gh = g.add(g.matMul(h, W_h), b_h);
+    const [ghRZ, ghN] = g.split(gh, [2 * H, H], 1);
+    const rz = g.unary("Sigmoid", g.add(gxRZ, ghRZ));
+    const [r, u] = g.split(rz, [H, H], 1);
+    const n = g.unary("Tanh", g.add(gxN, g.mul(r, ghN)));
+    const hMinusN = g.sub(h, n);
+    h = g.add(n, g.mul(u, hMinusN)); // (1 − u) ⊙ n + u ⊙ h_{t-1}
+    hs.push(h);
+    saved.push([r, u, n, ghN, hMinusN]);
+  }
+  return {
+    hs,
+    backward(direct) {
+      const T = hs.length, dh: Out[] = new Array(T), dx: Out[] = new Array(T);
+      const drec: Out[] = new Array(T);
+      const W_hT = g.transpose(W_h, [1, 0]);
+      let next: Out | null = null;
+      for (let t = T - 1; t >= 0; t--) {
+        const [r, u, n, ghN, hMinusN] = saved[t];
+        dh[t] = total(g, direct(t), next);
+        const dhU = g.mul(dh[t], u);
+        const dnPre = g.outputGrad("TanhGrad", n, g.sub(dh[t], dhU));
+        const dr = g.outputGrad("SigmoidGrad", r, g.mul(dnPre, ghN));
+        const du = g.outputGrad("SigmoidGrad", u, g.mul(dh[t], hMinusN));
+        drec[t] = g.concat([dr, du, g.mul(dnPre, r)], 1);
+        dx[t] = g.concat([dr, du, dnPre], 1);
+        next = t > 0 ? g.add(dhU, g.matMul(drec[t], W_hT)) : null;
+      }
+      return { dh, dx, drec };
+    },
+  };
+}
+
+/** The LSTM of `cells/lstm.ts` (gates i, f, g, o). */
+function lstmGraph(g: Graph, xs: Out[], h0: Out, W_h: Out, H: number): CellGraph {
+  const hs: Out[] = [], saved: Out[][] = [];
+  let h = h0, c = h0;
+  for (let t = 0; t < xs.length; t++) {
+    const z = g.add(xs[t], g.matMul(h, W_h));
+    const [zi, zf, zg, zo] = g.split(z, [H, H, H, H], 1);
+    const i = g.unary("Sigmoid", zi), f = g.unary("Sigmoid", zf);
+    const gg = g.unary("Tanh", zg), o = g.unary("Sigmoid", zo);
+    const cPrev = c;
+    c = g.add(g.mul(f, cPrev), g.mul(i, gg));
+    const tc = g.unary("Tanh", c);
+    h = g.mul(o, tc);
+    hs.push(h);
+    saved.push([i, f, gg, o, tc, cPrev]);
+  }
+  return {
+    hs,
+    backward(direct) {
+      const T = hs.length, dh: Out[] = new Array(T), dx: Out[] = new Array(T);
+      const W_hT = g.transpose(W_h, [1, 0]);
+      let next: Out | null = null, dcNext: Out | null = null;
+      for (let t = T - 1; t >= 0; t--) {
+        const [i, f, gg, o, tc, cPrev] = saved[t];
+        dh[t] = total(g, direct(t), next);
+        const dO = g.outputGrad("SigmoidGrad", o, g.mul(dh[t], tc));
+        const dcH = g.outputGrad("TanhGrad", tc, g.mul(dh[t], o));
+        const dc: Out = dcNext ? g.add(dcH, dcNext) : dcH;
+        const dI = g.outputGrad("SigmoidGrad", i, g.mul(dc, gg));
+        const dG = g.outputGrad("TanhGrad", gg, g.mul(dc, i));
+        const dF = g.outputGrad("SigmoidGrad", f, g.mul(dc, cPrev));
+        dx[t] = g.concat([dI, dF, dG, dO], 1);
+        dcNext = t > 0 ? g.mul(dc, f) : null;
+        next = t > 0 ? g.matMul(dx[t], W_hT) : null;
+      }
+      return { dh, dx, drec: null };
+    },
+  };
+}
+
+/** Reorders the four H-wide gate blocks of `a` along `axis` from `from` to `to`. */
+function reorderGates(g: Graph, a: Out, axis: number, size: number, from: string, to: string): Out {
+  const parts = g.split(a, [size, size, size, size], axis);
+  return g.concat([...to].map((k) => parts[from.indexOf(k)]), axis);
+}
+
+/**
+ * The LSTM on TensorFlow's `LSTMBlockCell` / `LSTMBlockCellGrad` (gate order i, c(=g), f, o;
+ * forget_bias 0, no clip, no peepholes): one op forward and one plus the recurrent matmul backward
+ * per step. Its dL/d(pre-activation) comes in TensorFlow's order (`order` says so).
+ */
+function lstmBlockGraph(
+  g: Graph,
+  xsIn: Out[],
+  h0: Out,
+  W_x: Out,
+  W_h: Out,
+  b: Out,
+  H: number,
+): CellGraph & { order: string } {
+  const w = reorderGates(g, g.concat([W_x, W_h], 0), 1, H, "ifgo", "igfo");
+  const bT = reorderGates(g, b, 0, H, "ifgo", "igfo");
+  const zH = g.constant(new Array(H).fill(0), [H]);
+  const attrs = {
+    forget_bias: { float: 0 },
+    cell_clip: { float: -1 },
+    use_peephole: { bool: false },
+    T: { type: DT.float },
+  };
+  const hs: Out[] = [], cs: Out[] = [h0], saved: Out[][] = [];
+  let h = h0;
+  for (let t = 0; t < xsIn.length; t++) {
+    const [i, c, f, o, ci, co, hn] = g.outs(
+      "LSTMBlockCell",
+      [xsIn[t], cs[t], h, w, zH, zH, zH, bT],
+      attrs,
+      7,
+    );
+    h = hn;
+    hs.push(h);
+    cs.push(c);
+    saved.push([i, f, o, ci, co]);
+  }
+  return {
+    hs,
+    order: "igfo",
+    backward(direct) {
+      const T = hs.length, dh: Out[] = new Array(T), dx: Out[] = new Array(T);
+      const W_hT = g.transpose(reorderGates(g, W_h, 1, H, "ifgo", "igfo"), [1, 0]);
+      let next: Out | null = null, dcNext: Out = h0; // zeros [B, H]
+      for (let t = T - 1; t >= 0; t--) {
+        const [i, f, o, ci, co] = saved[t];
+        dh[t] = total(g, direct(t), next);
+        const [dcPrev, dz] = g.outs(
+          "LSTMBlockCellGrad",
+          [
+            xsIn[t],
+            cs[t],
+            t > 0 ? hs[t - 1] : h0,
+            w,
+            zH,
+            zH,
+            zH,
+            bT,
+            i,
+            cs[t + 1],
+            f,
+            o,
+            ci,
+            co,
+            dcNext,
+            dh[t],
+          ],
+          { use_peephole: { bool: false }, T: { type: DT.float } },
+          2,
+        );
+        dx[t] = dz;
+        dcNext = dcPrev;
+        next = t > 0 ? g.matMul(dz, W_hT) : null;
+      }
+      return { dh, dx, drec: null };
+    },
+  };
+}
+
+/** The loss of CELLS.md's head, and the direct dL/dh_t with the readout's gradients. */
+function head(g: Graph, spec: GraphSpec, hsAt: (t: number) => Out, y: Out, W_o: Out, b_o: Out) {
+  const { batch: B, steps: T, hidden: H, outputSize: O } = spec;
+  if (spec.task === "adding") {
+    const hLast = hsAt(T - 1);
+    const diff = g.sub(g.add(g.matMul(hLast, W_o), b_o), g.reshape(y, [B, 1]));
+    const loss = g.mul(g.l2Loss(diff), g.constant(2 / B)); // Σ d² / B
+    const dout = g.mul(diff, g.constant(2 / B));
+    return {
+      loss,
+      direct: (t: number) => t === T - 1 ? g.matMul(dout, W_o, false, true) : null,
+      W_o: g.matMul(hLast, dout, true, false),
+      b_o: g.sum(dout, [0]),
+    };
+  }
+  const h2 = g.reshape(g.pack(Array.from({ length: T }, (_, t) => hsAt(t))), [T * B, H]);
+  const logits = g.add(g.matMul(h2, W_o), b_o);
+  // One-hot [B, T, O] first, then time-major (a float transpose, not an int32 one).
+  const onehot = g.out("OneHot", [y, g.ints([O], []), g.constant(1), g.constant(0)], {
+    T: { type: DT.float },
+    TI: { type: DT.int32 },
+    axis: { int: -1 },
+  });
+  const labels = g.reshape(g.transpose(onehot, [1, 0, 2]), [T * B, O]);
+  const [rows, back] = g.outs("SoftmaxCrossEntropyWithLogits", [logits, labels], {
+    T: { type: DT.float },
+  }, 2);
+  const scale = g.constant(1 / (T * B));
+  const loss = g.mul(g.sum(rows, [0]), scale);
+  const dlogits = g.mul(back, scale);
+  const direct = g.unpack(g.reshape(g.matMul(dlogits, W_o, false, true), [T, B, H]), T);
+  return {
+    loss,
+    direct: (t: number) => direct[t],
+    W_o: g.matMul(h2, dlogits, true, false),
+    b_o: g.sum(dlogits, [0]),
+  };
+}
+
+/** Σ over chunks of steps of f(chunk), each a function of its own steps only. */
+function chunked(g: Graph, T: number, f: (from: number, to: number) => Out): Out {
+  const parts: Out[] = [];
+  for (let s = 0; s < T; s += CHUNK) parts.push(f(s, Math.min(T, s + CHUNK)));
+  return g.addN(parts);
+}
+
+function variable(g: Graph, shape: number[]): GraphVariable {
+  const { handle, read } = g.variable(shape);
+  const init = g.placeholder(shape);
+  const assign = g.op("AssignVariableOp", [handle, init], { dtype: { type: DT.float } });
+  return { handle, read, shape, init, assign };
+}
+
+/** Builds the training graph of `spec` into `g`. */
+export function buildTrainGraph(g: Graph, spec: GraphSpec): TrainGraph {
+  const { base, batch: B, steps: T, inputSize: I, hidden: H, outputSize: O } = spec;
+  if (!graphSupports(base, false)) throw new Error(`the graph path does not build ${base}`);
+  const shapes: Record<string, number[]> = {
+    ...CELLS[base].shapes(I, H),
+    W_o: [H, O],
+    b_o: [O],
+  };
+  const params: Record<string, GraphVariable> = {};
+  const m: Record<string, GraphVariable> = {}, v: Record<string, GraphVariable> = {};
+  for (const [k, s] of Object.entries(shapes)) {
+    params[k] = variable(g, s);
+    m[k] = variable(g, s);
+    v[k] = variable(g, s);
+  }
+  const p = (k: string) => params[k].read;
+
+  const x = g.placeholder([B, T, I]);
+  const y = spec.task === "adding" ? g.placeholder([B]) : g.placeholder([B, T], DT.int32);
+  const xT = g.transpose(x, [1, 0, 2]);
+  const xp = g.reshape(g.add(g.matMul(g.reshape(xT, [T * B, I]), p("W_x")), p("b")), [T, B, -1]);
+
+  // The batch's rows are independent chains through time: split into `P` parts, their per-step
+  // ops run side by side on TensorFlow's inter-op threads (a 64×128×512 matmul does not split
+  // across cores by itself).
+  const P = spec.parts;
+  if (!(P >= 1 && B % P === 0)) throw new Error(`batch ${B} does not split into ${P} parts`);
+  const Bp = B / P;
+  const bySplit = (a: Out) => P > 1 ? g.split(a, new Array(P).fill(Bp), 1) : [a];
+  const xInParts = bySplit(xT).map((a) => g.unpack(a, T));
+  const xpParts = bySplit(xp).map((a) => g.unpack(a, T));
+  const h0 = g.constant(new Array(Bp * H).fill(0), [Bp, H]);
+  const block = spec.lstmBlock;
+  const cells: (CellGraph & { order?: string })[] = xpParts.map((xs, k) =>
+    base === "lstm" && block
+      ? lstmBlockGraph(g, xInParts[k], h0, p("W_x"), p("W_h"), p("b"), H)
+      : base === "lstm"
+      ? lstmGraph(g, xs, h0, p("W_h"), H)
+      : base === "gru"
+      ? gruGraph(g, xs, h0, p("W_h"), p("b_h"), H)
+      : rnnGraph(
+        g,
+        xs,
+        h0,
+        base === "indrnn" ? p("u") : p("W_h"),
+        base === "indrnn",
+        ACT[base]!,
+        spec.alpha,
+      )
+  );
+  const hsAt = (t: number) => P > 1 ? g.concat(cells.map((c) => c.hs[t]), 0) : cells[0].hs[t];
+  const hd = head(g, spec, hsAt, y, p("W_o"), p("b_o"));
+  const directParts = new Map<number, Out[] | null>();
+  const directOf = (t: number, k: number): Out | null => {
+    if (!directParts.has(t)) {
+      const d = hd.direct(t);
+      directParts.set(t, d && P > 1 ? g.split(d, new Array(P).fill(Bp), 0) : d ? [d] : null);
+    }
+    return directParts.get(t)?.[k] ?? null;
+  };
+  const backs = cells.map((c, k) => c.backward((t) => directOf(t, k)));
+
+  // Weight gradients over chunks of stacked steps of each part (as `matrixParamGrads` over all).
+  const rows = (ts: Out[], width: number) => g.reshape(g.pack(ts), [ts.length * Bp, width]);
+  const GH = shapes.b[0];
+  const sumParts = (f: (k: number) => (a: number, b: number) => Out) =>
+    g.addN(cells.map((_, k) => chunked(g, T, f(k))));
+  const dx = (k: number, a: number, b: number) => rows(backs[k].dx.slice(a, b), GH);
+  const drec = (k: number, a: number, b: number) =>
+    rows((backs[k].drec ?? backs[k].dx).slice(a, b), GH);
+  const hp = (k: number, a: number, b: number) =>
+    rows(Array.from({ length: b - a }, (_, i) => a + i === 0 ? h0 : cells[k].hs[a + i - 1]), H);
+  const grads: Record<string, Out> = {
+    W_x: sumParts((k) => (a, b) =>
+      g.matMul(rows(xInParts[k].slice(a, b), I), dx(k, a, b), true, false)
+    ),
+    b: sumParts((k) => (a, b) => g.sum(dx(k, a, b), [0])),
+    W_o: hd.W_o,
+    b_o: hd.b_o,
+  };
+  if (base === "indrnn") {
+    grads.u = sumParts((k) => (a, b) => g.sum(g.mul(hp(k, a, b), dx(k, a, b)), [0]));
+  } else {
+    grads.W_h = sumParts((k) => (a, b) => g.matMul(hp(k, a, b), drec(k, a, b), true, false));
+  }
+  const order = cells[0].order;
+  if (order) {
+    for (const k of ["W_x", "W_h", "b"]) {
+      grads[k] = reorderGates(g, grads[k], k === "b" ? 0 : 1, H, order, "ifgo");
+    }
+  }
+  if (shapes.b_h) grads.b_h = sumParts((k) => (a, b) => g.sum(drec(k, a, b), [0]));
+
+  // Global norm (Σ‖g‖² = 2 Σ L2Loss), clipping, Adam, constraint.
+  const names = Object.keys(shapes);
+  const gradNorm = g.unary(
+    "Sqrt",
+    g.mul(g.addN(names.map((k) => g.l2Loss(grads[k]))), g.constant(2)),
+  );
+  const clip = g.placeholder([]);
+  const scale = g.minimum(g.constant(1), g.div(clip, g.maximum(gradNorm, g.constant(1e-12))));
+  const adam = {
+    beta1Power: g.placeholder([]),
+    beta2Power: g.placeholder([]),
+    lr: g.placeholder([]),
+    beta1: g.placeholder([]),
+    beta2: g.placeholder([]),
+    epsilon: g.placeholder([]),
+  };
+  const update: Operation[] = [];
+  for (const k of names) {
+    const apply = g.op("ResourceApplyAdam", [
+      params[k].handle,
+      m[k].handle,
+      v[k].handle,
+      adam.beta1Power,
+      adam.beta2Power,
+      adam.lr,
+      adam.beta1,
+      adam.beta2,
+      adam.epsilon,
+      g.mul(grads[k], scale),
+    ], { T: { type: DT.float }, use_locking: { bool: false }, use_nesterov: { bool: false } });
+    if (k === "u" && spec.recurrentMax !== undefined) {
+      // The read must follow the update: a control edge.
+      const after = g.op("ReadVariableOp", [params.u.handle], { dtype: { type: DT.float } }, [
+        apply,
+      ]);
+      const bound = spec.recurrentMax;
+      const clipped = g.out("ClipByValue", [
+        { op: after, index: 0 },
+        g.constant(-bound),
+        g.constant(bound),
+      ], { T: { type: DT.float } });
+      update.push(
+        g.op("AssignVariableOp", [params.u.handle, clipped], { dtype: { type: DT.float } }),
+      );
+    } else update.push(apply);
+  }
+  return {
+    spec,
+    x,
+    y,
+    params,
+    m,
+    v,
+    loss: hd.loss,
+    gradNorm,
+    grads,
+    dh: g.pack(
+      Array.from(
+        { length: T },
+        (_, t) => P > 1 ? g.concat(backs.map((b) => b.dh[t]), 0) : backs[0].dh[t],
+      ),
+    ),
+    clip,
+    adam,
+    update,
+  };
+}

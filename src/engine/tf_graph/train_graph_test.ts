@@ -1,0 +1,118 @@
+import { initBackend, tf } from "../../backend.ts";
+import { assert, assertEquals, assertThrows } from "../../testing/assert.ts";
+import { lossAndGrads } from "../bptt.ts";
+import { relativeError } from "../gradcheck.ts";
+import { createModel, disposeModel, type Task } from "../model.ts";
+import { mulberry32 } from "../_test_rng.ts";
+import { clearGraphCache, graphAvailable, lossAndGradsOn, specOf } from "./runtime.ts";
+import { batchParts, GRAPH_CELLS, graphSupports } from "./train_graph.ts";
+
+function randomCase(cell: string, task: Task, seed: number, B: number, T = 7) {
+  const u = mulberry32(seed);
+  const I = 3, H = 6, O = task === "adding" ? 1 : 4;
+  const model = createModel(cell, {
+    task,
+    inputSize: I,
+    outputSize: O,
+    hidden: H,
+    uniform: u,
+    alpha: 0.1,
+    seqLength: T,
+  });
+  const x = tf.tensor3d(Float32Array.from({ length: B * T * I }, () => u() * 2 - 1), [B, T, I]);
+  const y = task === "adding"
+    ? tf.tensor1d(Array.from({ length: B }, u))
+    : tf.tensor2d(Int32Array.from({ length: B * T }, () => Math.floor(u() * O)), [B, T], "int32");
+  return { model, x, y };
+}
+
+Deno.test("batchParts: the most parts ≤ threads that divide the batch, ≥ 16 rows each", () => {
+  assertEquals(batchParts(64, 2), 2);
+  assertEquals(batchParts(64, 1), 1);
+  assertEquals(batchParts(64, 16), 4);
+  assertEquals(batchParts(48, 4), 3);
+  assertEquals(batchParts(30, 2), 1); // 15 rows per part is too few
+  assertEquals(batchParts(33, 2), 1);
+  assertEquals(batchParts(4, 8), 1);
+});
+
+Deno.test("the graph path covers the cells without attention, on tensorflow only", async () => {
+  await initBackend("tensorflow");
+  for (const base of GRAPH_CELLS) {
+    assert(graphSupports(base, false), base);
+    assert(!graphSupports(base, true), `${base}+attn`);
+    assert(graphAvailable({ base, attention: false }), base);
+  }
+  await initBackend("cpu");
+  assertEquals(graphAvailable({ base: "lstm", attention: false }), false);
+  await initBackend("tensorflow");
+});
+
+// Every cell × task × batch split (× LSTM kernel) against the generic per-cell path.
+for (const cell of GRAPH_CELLS) {
+  Deno.test(`${cell}: the graph path gives the generic path's loss, gradients and dL/dh_t`, async () => {
+    await initBackend("tensorflow");
+    for (const task of ["adding", "copy"] as const) {
+      const { model, x, y } = randomCase(cell, task, 11, 32);
+      const ref = lossAndGrads(model, x, y, { probe: true, path: "generic" });
+      const lref = (await ref.loss.data())[0];
+      for (const parts of [1, 2]) {
+        for (const lstmBlock of cell === "lstm" ? [true, false] : [false]) {
+          const what = `${task}, ${parts} part(s)${cell === "lstm" ? `, block ${lstmBlock}` : ""}`;
+          const spec = { ...specOf(model, x.shape), parts, lstmBlock };
+          const before = tf.memory().numTensors;
+          const out = lossAndGradsOn(spec, model, x, y, true);
+          assertEquals(tf.memory().numTensors, before + 2 + Object.keys(model.params).length);
+          const l = (await out.loss.data())[0];
+          assert(Math.abs(l - lref) <= 1e-6 * Math.abs(lref), `${what}: loss ${l} vs ${lref}`);
+          assertEquals(Object.keys(out.grads).sort(), Object.keys(ref.grads).sort());
+          for (const [k, g] of Object.entries(ref.grads)) {
+            assertEquals(out.grads[k].shape, g.shape, `${what}: ${k} shape`);
+            const err = relativeError(await out.grads[k].data(), await g.data());
+            assert(err < 1e-5, `${what}: ${k} relative error ${err}`);
+          }
+          assertEquals(out.dh!.shape, ref.dh!.shape);
+          const err = relativeError(await out.dh!.data(), await ref.dh!.data());
+          assert(err < 1e-5, `${what}: dL/dh_t relative error ${err}`);
+          tf.dispose([out.loss, out.dh!, ...Object.values(out.grads)]);
+        }
+      }
+      tf.dispose([ref.loss, ref.dh!, ...Object.values(ref.grads), x, y]);
+      disposeModel(model);
+    }
+    clearGraphCache();
+  });
+}
+
+Deno.test("lossAndGrads takes the graph path on auto and refuses it where there is none", async () => {
+  await initBackend("tensorflow");
+  const { model, x, y } = randomCase("gru", "adding", 3, 16);
+  const auto = lossAndGrads(model, x, y);
+  const graph = lossAndGrads(model, x, y, { path: "graph" });
+  for (const k of Object.keys(auto.grads)) {
+    assertEquals(await auto.grads[k].data(), await graph.grads[k].data(), k);
+  }
+  tf.dispose([auto.loss, graph.loss, ...Object.values(auto.grads), ...Object.values(graph.grads)]);
+  const attn = randomCase("gru+attn", "adding", 3, 16);
+  assertThrows(
+    () => lossAndGrads(attn.model, attn.x, attn.y, { path: "graph" }),
+    Error,
+    "no graph path for gru+attn",
+  );
+  tf.dispose([x, y, attn.x, attn.y]);
+  disposeModel(model);
+  disposeModel(attn.model);
+  clearGraphCache();
+});
+
+Deno.test("a batch that does not split into the parts is refused with a clear message", async () => {
+  await initBackend("tensorflow");
+  const { model, x, y } = randomCase("rnn_tanh", "adding", 4, 5);
+  assertThrows(
+    () => lossAndGradsOn({ ...specOf(model, x.shape), parts: 2 }, model, x, y, false),
+    Error,
+    "batch 5 does not split into 2 parts",
+  );
+  tf.dispose([x, y]);
+  disposeModel(model);
+});
