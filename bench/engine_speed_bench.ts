@@ -1,16 +1,18 @@
 /**
- * The engine's training-step speed by path (issue 9): median ms per `trainStep` (fused path,
- * selected automatically) and per generic `lossAndGrads` + Adam, per cell at B = 64, H = 128 on the
- * adding task — the configuration of `bench/step_bench.ts` and the peers. A plain script, so that
- * both paths are timed in one process, interleaved:
+ * The engine's training-step speed by path (issue 9): median ms per training step on the graph
+ * path (`trainStep`, one TensorFlow graph run), the eager fused path (`trainStep` with
+ * `path: "eager"`: raw eager TensorFlow ops per step) and the generic path (`lossAndGrads` with
+ * `path: "generic"` + Adam), per cell at B = 64, H = 128 on the adding task — the configuration of
+ * `bench/step_bench.ts` and the peers. A plain script, so that the paths are timed in one process,
+ * interleaved step by step (each path trains its own copy of the model):
  *
  * `deno run --allow-read --allow-env --allow-ffi --allow-sys bench/engine_speed_bench.ts`
- * (env `BENCH_CELLS`, `BENCH_LENGTHS`, `BENCH_REPEATS`, `BENCH_PATHS=fused,generic`).
+ * (env `BENCH_CELLS`, `BENCH_LENGTHS`, `BENCH_REPEATS`, `BENCH_PATHS=graph,fused,generic`).
  *
  * @module
  */
 import { initBackend, tf } from "../src/backend.ts";
-import { adamUpdate, createAdam, createModel, trainStep } from "../src/engine/mod.ts";
+import { adamUpdate, createAdam, createModel, disposeModel, trainStep } from "../src/engine/mod.ts";
 import { lossAndGrads } from "../src/engine/bptt.ts";
 
 const info = await initBackend("tensorflow");
@@ -19,10 +21,11 @@ const env = (k: string) => Deno.env.get(k);
 const cells = env("BENCH_CELLS")?.split(",") ?? ["rnn_tanh", "lstm", "gru"];
 const lengths = env("BENCH_LENGTHS")?.split(",").map(Number) ?? [50, 200, 1000];
 const repeats = Number(env("BENCH_REPEATS") ?? 7);
-const paths = env("BENCH_PATHS")?.split(",") ?? ["fused", "generic"];
+const paths = env("BENCH_PATHS")?.split(",") ?? ["graph", "fused", "generic"];
 
-let seed = 12345;
-const uniform = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+function uniformFrom(seed: number) {
+  return () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+}
 
 function addingBatch(T: number): { x: tf.Tensor3D; y: tf.Tensor1D } {
   return tf.tidy(() => {
@@ -35,27 +38,36 @@ function addingBatch(T: number): { x: tf.Tensor3D; y: tf.Tensor1D } {
 
 const median = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
 
-console.log(`backend ${info.name} TF ${info.tensorflowVersion} threads ${info.threads}`);
+console.log(
+  `backend ${info.name} TF ${info.tensorflowVersion} threads ${info.threads} intra-op × ${info.interOpThreads} inter-op`,
+);
 console.log("cell      T     path     ms/step (median of " + repeats + ")");
 for (const T of lengths) {
   const { x, y } = addingBatch(T);
   for (const cell of cells) {
-    const model = createModel(cell, {
-      task: "adding",
-      inputSize: 2,
-      outputSize: 1,
-      hidden: H,
-      uniform,
-      seqLength: T,
-    });
-    const opt = createAdam(model.params, { lr: 1e-3 });
+    const fresh = () => {
+      const model = createModel(cell, {
+        task: "adding",
+        inputSize: 2,
+        outputSize: 1,
+        hidden: H,
+        uniform: uniformFrom(12345),
+        seqLength: T,
+      });
+      return { model, opt: createAdam(model.params, { lr: 1e-3 }) };
+    };
+    const own = Object.fromEntries(paths.map((p) => [p, fresh()]));
+    const viaTrainStep = (p: string, path: "graph" | "eager") => async () => {
+      const { model, opt } = own[p];
+      const { loss, gradNorm } = trainStep(model, opt, x, y, { path });
+      await loss.data();
+      tf.dispose([loss, gradNorm]);
+    };
     const step: Record<string, () => Promise<void>> = {
-      async fused() {
-        const { loss, gradNorm } = trainStep(model, opt, x, y);
-        await loss.data();
-        tf.dispose([loss, gradNorm]);
-      },
+      graph: viaTrainStep("graph", "graph"),
+      fused: viaTrainStep("fused", "eager"),
       async generic() {
+        const { model, opt } = own.generic;
         const { loss, grads } = lossAndGrads(model, x, y, { path: "generic" });
         const next = adamUpdate(opt, model.params, grads);
         tf.dispose([...Object.values(grads), ...Object.values(model.params)]);
@@ -81,8 +93,10 @@ for (const T of lengths) {
         `${cell.padEnd(9)} ${String(T).padEnd(5)} ${p.padEnd(8)} ${median(times[p]).toFixed(1)}`,
       );
     }
-    opt.dispose();
-    tf.dispose(Object.values(model.params));
+    for (const { model, opt } of Object.values(own)) {
+      disposeModel(model);
+      opt.dispose();
+    }
   }
   tf.dispose([x, y]);
 }

@@ -39,6 +39,12 @@ export interface BackendInfo {
    * `TF_NUM_INTRAOP_THREADS`, else {@link DEFAULT_TF_INTRAOP_THREADS}); cores for wasm, 1 for cpu.
    */
   threads: number;
+  /**
+   * Inter-op threads of the graph path's TensorFlow sessions (tensorflow backend only: env
+   * `TF_NUM_INTEROP_THREADS`, else one per core); the graph path runs that many batch parts side
+   * by side (`engine/tf_graph/`).
+   */
+  interOpThreads?: number;
   /** Why `auto` did not get tensorflow (undefined when it did or was not asked). */
   fallbackReason?: string;
 }
@@ -159,6 +165,7 @@ export async function initBackend(
     tfjsVersion: tf.version_core,
     tensorflowVersion: name === "tensorflow" ? tensorflowVersion() : null,
     threads: threadCount(name),
+    ...(name === "tensorflow" ? { interOpThreads: interOpThreads() } : {}),
     ...(fallbackReason ? { fallbackReason } : {}),
   };
   return current;
@@ -184,6 +191,12 @@ function threadCount(name: BackendName): number {
   }
   if (name === "cpu") return 1;
   return navigator.hardwareConcurrency ?? 1;
+}
+
+/** TensorFlow inter-op threads for graph sessions: env `TF_NUM_INTEROP_THREADS`, else the cores. */
+export function interOpThreads(): number {
+  const env = Number(Deno.env.get("TF_NUM_INTEROP_THREADS"));
+  return Number.isInteger(env) && env > 0 ? env : navigator.hardwareConcurrency ?? 1;
 }
 
 /** The tfjs namespace bound to whichever backend is active. */

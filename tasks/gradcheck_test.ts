@@ -66,3 +66,17 @@ Deno.test("gradcheck --help describes the flags", async () => {
   assertMatch(r.out, /--tolerance/);
   assertMatch(r.out, /--backend/);
 });
+
+Deno.test("gradcheck --path graph checks the cells with a graph path and skips the rest", async () => {
+  const r = await gradcheck("--path", "graph");
+  assertEquals(r.code, 0, r.out + r.err);
+  assertEquals(r.out.match(/^PASS .*\[graph\]/gm)?.length, 12);
+  assertEquals(r.out.match(/^SKIP .*_attn-/gm)?.length, 6);
+  assertMatch(r.out, /12\/12 passed \(6 skipped\)/);
+  const eager = await gradcheck("--path", "eager", `${GRADS}lstm-copy-s7-T12.json`);
+  assertEquals(eager.code, 0, eager.out + eager.err);
+  assertMatch(eager.out, /^PASS {2}lstm-copy-s7-T12\.json {2}\[eager\]/m);
+  const none = await gradcheck("--path", "graph", `${GRADS}lstm_attn-copy-s7-T12.json`);
+  assertEquals(none.code, 2);
+  assertMatch(none.err, /no FILE has a graph path/);
+});

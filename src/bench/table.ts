@@ -51,7 +51,13 @@ export function tableHeader(bench: BenchFile): string {
   const threadText = threads !== null
     ? `threads: ${threads} for every contender (TensorFlow intra-op, torch, Keras)`
     : `threads: each contender at its default (${
-      [...perContender].map(([c, n]) => `${c} ${n}`).join(", ") || "not recorded"
+      [...perContender].map(([c, n]) =>
+        `${c} ${n}${
+          c.includes("tensorflow") && env.interOpThreads
+            ? ` intra-op × ${env.interOpThreads} inter-op`
+            : ""
+        }`
+      ).join(", ") || "not recorded"
     })`;
   const sw = [
     `tfjs ${env.tfjs}`,

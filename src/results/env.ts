@@ -22,8 +22,10 @@ export interface Environment {
   cpu: string;
   /** Logical cores of the machine. */
   cores: number;
-  /** Threads the backend computes with. */
+  /** Threads the backend computes with (TensorFlow: intra-op threads per kernel). */
   threads: number;
+  /** TensorFlow inter-op threads of the graph path (tensorflow backend only). */
+  interOpThreads?: number;
   os: string;
   arch: string;
   /** Git commit of the harness (null outside a checkout). */
@@ -44,6 +46,7 @@ export function collectEnvironment(backend: BackendInfo, root = Deno.cwd()): Env
     cpu: cpuModel(),
     cores: navigator.hardwareConcurrency ?? 1,
     threads: backend.threads,
+    ...(backend.interOpThreads !== undefined ? { interOpThreads: backend.interOpThreads } : {}),
     os: `${Deno.build.os} ${safe(() => release(), "")}`.trim(),
     arch: Deno.build.arch,
     commit: gitCommit(root),

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { currentBackend, tf } from "../../backend.ts";
+import { currentBackend, interOpThreads, tf } from "../../backend.ts";
 import type { LossAndGrads } from "../bptt.ts";
 import type { Params } from "../cells/mod.ts";
 import { cellConfig, type Model } from "../model.ts";
@@ -32,11 +32,8 @@ export interface Compiled {
  * per core, so the chunked weight-gradient matmuls run beside the backward recurrence.
  */
 export function graphThreads(): { intraOpThreads: number; interOpThreads: number } {
-  const inter = Number(Deno.env.get("TF_NUM_INTEROP_THREADS"));
-  return {
-    intraOpThreads: currentBackend()?.threads ?? 1,
-    interOpThreads: Number.isInteger(inter) && inter > 0 ? inter : navigator.hardwareConcurrency,
-  };
+  const b = currentBackend();
+  return { intraOpThreads: b?.threads ?? 1, interOpThreads: b?.interOpThreads ?? interOpThreads() };
 }
 
 /**

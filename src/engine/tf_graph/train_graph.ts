@@ -116,8 +116,17 @@ interface CellGraph {
    * Backward from T−1 down given the direct dL/dh_t; per step: the total dh_t, dL/d(xp_t), and
    * dL/d(recurrent pre-activation) where it differs (GRU).
    */
-  backward(direct: (t: number) => Out | null): { dh: Out[]; dx: Out[]; drec: Out[] | null };
+  backward(direct: (t: number) => Out | null, stack: Stack): {
+    dh: Out[];
+    dx: Stacked;
+    drec: Stacked | null;
+  };
 }
+
+/** Stacks per-step [Bp, width] tensors into [steps·Bp, width] rows. */
+type Stack = (ts: Out[]) => Out;
+/** Steps a … b−1 of a per-step gradient as stacked rows. */
+type Stacked = (a: number, b: number) => Out;
 
 type Act = "tanh" | "relu" | "leaky";
 const ACT: Partial<Record<BaseCellName, Act>> = {
@@ -166,7 +175,7 @@ function rnnGraph(
   }
   return {
     hs,
-    backward(direct) {
+    backward(direct, stack) {
       const T = hs.length, dh: Out[] = new Array(T), dx: Out[] = new Array(T);
       const recT = vector ? rec : g.transpose(rec, [1, 0]);
       let next: Out | null = null;
@@ -175,7 +184,7 @@ function rnnGraph(
         dx[t] = activateGrad(g, act, alpha, hs[t], dh[t]);
         next = t > 0 ? (vector ? g.mul(dx[t], recT) : g.matMul(dx[t], recT)) : null;
       }
-      return { dh, dx, drec: null };
+      return { dh, dx: (a, b) => stack(dx.slice(a, b)), drec: null };
     },
   };
 }
@@ -198,7 +207,7 @@ function gruGraph(g: Graph, xs: Out[], h0: Out, W_h: Out, b_h: Out, H: number): 
   }
   return {
     hs,
-    backward(direct) {
+    backward(direct, stack) {
       const T = hs.length, dh: Out[] = new Array(T), dx: Out[] = new Array(T);
       const drec: Out[] = new Array(T);
       const W_hT = g.transpose(W_h, [1, 0]);
@@ -214,47 +223,11 @@ function gruGraph(g: Graph, xs: Out[], h0: Out, W_h: Out, b_h: Out, H: number): 
         dx[t] = g.concat([dr, du, dnPre], 1);
         next = t > 0 ? g.add(dhU, g.matMul(drec[t], W_hT)) : null;
       }
-      return { dh, dx, drec };
-    },
-  };
-}
-
-/** The LSTM of `cells/lstm.ts` (gates i, f, g, o). */
-function lstmGraph(g: Graph, xs: Out[], h0: Out, W_h: Out, H: number): CellGraph {
-  const hs: Out[] = [], saved: Out[][] = [];
-  let h = h0, c = h0;
-  for (let t = 0; t < xs.length; t++) {
-    const z = g.add(xs[t], g.matMul(h, W_h));
-    const [zi, zf, zg, zo] = g.split(z, [H, H, H, H], 1);
-    const i = g.unary("Sigmoid", zi), f = g.unary("Sigmoid", zf);
-    const gg = g.unary("Tanh", zg), o = g.unary("Sigmoid", zo);
-    const cPrev = c;
-    c = g.add(g.mul(f, cPrev), g.mul(i, gg));
-    const tc = g.unary("Tanh", c);
-    h = g.mul(o, tc);
-    hs.push(h);
-    saved.push([i, f, gg, o, tc, cPrev]);
-  }
-  return {
-    hs,
-    backward(direct) {
-      const T = hs.length, dh: Out[] = new Array(T), dx: Out[] = new Array(T);
-      const W_hT = g.transpose(W_h, [1, 0]);
-      let next: Out | null = null, dcNext: Out | null = null;
-      for (let t = T - 1; t >= 0; t--) {
-        const [i, f, gg, o, tc, cPrev] = saved[t];
-        dh[t] = total(g, direct(t), next);
-        const dO = g.outputGrad("SigmoidGrad", o, g.mul(dh[t], tc));
-        const dcH = g.outputGrad("TanhGrad", tc, g.mul(dh[t], o));
-        const dc: Out = dcNext ? g.add(dcH, dcNext) : dcH;
-        const dI = g.outputGrad("SigmoidGrad", i, g.mul(dc, gg));
-        const dG = g.outputGrad("TanhGrad", gg, g.mul(dc, i));
-        const dF = g.outputGrad("SigmoidGrad", f, g.mul(dc, cPrev));
-        dx[t] = g.concat([dI, dF, dG, dO], 1);
-        dcNext = t > 0 ? g.mul(dc, f) : null;
-        next = t > 0 ? g.matMul(dx[t], W_hT) : null;
-      }
-      return { dh, dx, drec: null };
+      return {
+        dh,
+        dx: (a, b) => stack(dx.slice(a, b)),
+        drec: (a, b) => stack(drec.slice(a, b)),
+      };
     },
   };
 }
@@ -266,80 +239,88 @@ function reorderGates(g: Graph, a: Out, axis: number, size: number, from: string
 }
 
 /**
- * The LSTM on TensorFlow's `LSTMBlockCell` / `LSTMBlockCellGrad` (gate order i, c(=g), f, o;
- * forget_bias 0, no clip, no peepholes): one op forward and one plus the recurrent matmul backward
- * per step. Its dL/d(pre-activation) comes in TensorFlow's order (`order` says so).
+ * The LSTM of `cells/lstm.ts`. Forward either as element-wise ops on z = xp_t + h_{t-1} W_h (gates
+ * i, f, g, o) or, with `block`, as TensorFlow's fused `LSTMBlockCell` (one op per step on
+ * [x_t, h_{t-1}], its weights in TensorFlow's gate order i, c(=g), f, o; forget_bias 0, no clip,
+ * no peepholes). The backward is element-wise ops either way: `LSTMBlockCellGrad` took 118 µs
+ * per step at 32×128 against ~95 µs for these ops. dL/d(pre-activation) comes in the forward's
+ * gate order, which `order` names.
  */
-function lstmBlockGraph(
+function lstmGraph(
   g: Graph,
-  xsIn: Out[],
+  inputs: { xp: Out[]; x: Out[] },
   h0: Out,
-  W_x: Out,
-  W_h: Out,
-  b: Out,
+  p: { W_x: Out; W_h: Out; b: Out },
   H: number,
+  block: boolean,
 ): CellGraph & { order: string } {
-  const w = reorderGates(g, g.concat([W_x, W_h], 0), 1, H, "ifgo", "igfo");
-  const bT = reorderGates(g, b, 0, H, "ifgo", "igfo");
-  const zH = g.constant(new Array(H).fill(0), [H]);
-  const attrs = {
-    forget_bias: { float: 0 },
-    cell_clip: { float: -1 },
-    use_peephole: { bool: false },
-    T: { type: DT.float },
-  };
-  const hs: Out[] = [], cs: Out[] = [h0], saved: Out[][] = [];
-  let h = h0;
-  for (let t = 0; t < xsIn.length; t++) {
-    const [i, c, f, o, ci, co, hn] = g.outs(
-      "LSTMBlockCell",
-      [xsIn[t], cs[t], h, w, zH, zH, zH, bT],
-      attrs,
-      7,
-    );
-    h = hn;
-    hs.push(h);
-    cs.push(c);
-    saved.push([i, f, o, ci, co]);
+  const order = block ? "igfo" : "ifgo";
+  const hs: Out[] = [], saved: Out[][] = [];
+  let h = h0, c = h0;
+  if (block) {
+    const w = reorderGates(g, g.concat([p.W_x, p.W_h], 0), 1, H, "ifgo", order);
+    const b = reorderGates(g, p.b, 0, H, "ifgo", order);
+    const zH = g.constant(new Array(H).fill(0), [H]);
+    const attrs = {
+      forget_bias: { float: 0 },
+      cell_clip: { float: -1 },
+      use_peephole: { bool: false },
+      T: { type: DT.float },
+    };
+    for (const x of inputs.x) {
+      const cPrev = c;
+      const [i, cs, f, o, ci, co, hn] = g.outs(
+        "LSTMBlockCell",
+        [x, cPrev, h, w, zH, zH, zH, b],
+        attrs,
+        7,
+      );
+      h = hn;
+      c = cs;
+      hs.push(h);
+      saved.push([i, f, ci, o, co, cPrev]);
+    }
+  } else {
+    for (const xp of inputs.xp) {
+      const z = g.add(xp, g.matMul(h, p.W_h));
+      const [zi, zf, zg, zo] = g.split(z, [H, H, H, H], 1);
+      const i = g.unary("Sigmoid", zi), f = g.unary("Sigmoid", zf);
+      const gg = g.unary("Tanh", zg), o = g.unary("Sigmoid", zo);
+      const cPrev = c;
+      c = g.add(g.mul(f, cPrev), g.mul(i, gg));
+      const tc = g.unary("Tanh", c);
+      h = g.mul(o, tc);
+      hs.push(h);
+      saved.push([i, f, gg, o, tc, cPrev]);
+    }
   }
   return {
     hs,
-    order: "igfo",
-    backward(direct) {
-      const T = hs.length, dh: Out[] = new Array(T), dx: Out[] = new Array(T);
-      const W_hT = g.transpose(reorderGates(g, W_h, 1, H, "ifgo", "igfo"), [1, 0]);
-      let next: Out | null = null, dcNext: Out = h0; // zeros [B, H]
+    order,
+    backward(direct, stack) {
+      const T = hs.length, dh: Out[] = new Array(T);
+      const W_hT = g.transpose(block ? reorderGates(g, p.W_h, 1, H, "ifgo", order) : p.W_h, [1, 0]);
+      const dx: Out[] = new Array(T);
+      let next: Out | null = null, dcNext: Out | null = null;
       for (let t = T - 1; t >= 0; t--) {
-        const [i, f, o, ci, co] = saved[t];
+        const [i, f, gg, o, tc, cPrev] = saved[t];
         dh[t] = total(g, direct(t), next);
-        const [dcPrev, dz] = g.outs(
-          "LSTMBlockCellGrad",
-          [
-            xsIn[t],
-            cs[t],
-            t > 0 ? hs[t - 1] : h0,
-            w,
-            zH,
-            zH,
-            zH,
-            bT,
-            i,
-            cs[t + 1],
-            f,
-            o,
-            ci,
-            co,
-            dcNext,
-            dh[t],
-          ],
-          { use_peephole: { bool: false }, T: { type: DT.float } },
-          2,
-        );
-        dx[t] = dz;
-        dcNext = dcPrev;
-        next = t > 0 ? g.matMul(dz, W_hT) : null;
+        const d: Record<string, Out> = {};
+        d.o = g.outputGrad("SigmoidGrad", o, g.mul(dh[t], tc));
+        const dcH = g.outputGrad("TanhGrad", tc, g.mul(dh[t], o));
+        const dc: Out = dcNext ? g.add(dcH, dcNext) : dcH;
+        d.i = g.outputGrad("SigmoidGrad", i, g.mul(dc, gg));
+        d.g = g.outputGrad("TanhGrad", gg, g.mul(dc, i));
+        d.f = g.outputGrad("SigmoidGrad", f, g.mul(dc, cPrev));
+        dcNext = t > 0 ? g.mul(dc, f) : null;
+        dx[t] = g.concat([...order].map((k) => d[k]), 1);
+        next = t > 0 ? g.matMul(dx[t], W_hT) : null;
       }
-      return { dh, dx, drec: null };
+      return {
+        dh,
+        dx: (a, b) => stack(dx.slice(a, b)),
+        drec: null,
+      };
     },
   };
 }
@@ -432,10 +413,15 @@ export function buildTrainGraph(g: Graph, spec: GraphSpec): TrainGraph {
   const h0 = g.constant(new Array(Bp * H).fill(0), [Bp, H]);
   const block = spec.lstmBlock;
   const cells: (CellGraph & { order?: string })[] = xpParts.map((xs, k) =>
-    base === "lstm" && block
-      ? lstmBlockGraph(g, xInParts[k], h0, p("W_x"), p("W_h"), p("b"), H)
-      : base === "lstm"
-      ? lstmGraph(g, xs, h0, p("W_h"), H)
+    base === "lstm"
+      ? lstmGraph(
+        g,
+        { xp: xs, x: xInParts[k] },
+        h0,
+        { W_x: p("W_x"), W_h: p("W_h"), b: p("b") },
+        H,
+        block,
+      )
       : base === "gru"
       ? gruGraph(g, xs, h0, p("W_h"), p("b_h"), H)
       : rnnGraph(
@@ -458,21 +444,29 @@ export function buildTrainGraph(g: Graph, spec: GraphSpec): TrainGraph {
     }
     return directParts.get(t)?.[k] ?? null;
   };
-  const backs = cells.map((c, k) => c.backward((t) => directOf(t, k)));
+  const stack: Stack = (ts) => g.reshape(g.pack(ts), [ts.length * Bp, -1]);
+  const backs = cells.map((c, k) => c.backward((t) => directOf(t, k), stack));
 
-  // Weight gradients over chunks of stacked steps of each part (as `matrixParamGrads` over all).
-  const rows = (ts: Out[], width: number) => g.reshape(g.pack(ts), [ts.length * Bp, width]);
-  const GH = shapes.b[0];
+  // Weight gradients over chunks of stacked steps of each part (as `matrixParamGrads` over all),
+  // each chunk's stacks built once.
+  const memo = <T>(f: (k: number, a: number, b: number) => T) => {
+    const m = new Map<string, T>();
+    return (k: number, a: number, b: number) => {
+      const key = `${k}:${a}:${b}`;
+      if (!m.has(key)) m.set(key, f(k, a, b));
+      return m.get(key)!;
+    };
+  };
   const sumParts = (f: (k: number) => (a: number, b: number) => Out) =>
     g.addN(cells.map((_, k) => chunked(g, T, f(k))));
-  const dx = (k: number, a: number, b: number) => rows(backs[k].dx.slice(a, b), GH);
-  const drec = (k: number, a: number, b: number) =>
-    rows((backs[k].drec ?? backs[k].dx).slice(a, b), GH);
-  const hp = (k: number, a: number, b: number) =>
-    rows(Array.from({ length: b - a }, (_, i) => a + i === 0 ? h0 : cells[k].hs[a + i - 1]), H);
+  const dx = memo((k, a, b) => backs[k].dx(a, b));
+  const drec = memo((k, a, b) => backs[k].drec ? backs[k].drec!(a, b) : dx(k, a, b));
+  const hp = memo((k, a, b) =>
+    stack(Array.from({ length: b - a }, (_, i) => a + i === 0 ? h0 : cells[k].hs[a + i - 1]))
+  );
   const grads: Record<string, Out> = {
     W_x: sumParts((k) => (a, b) =>
-      g.matMul(rows(xInParts[k].slice(a, b), I), dx(k, a, b), true, false)
+      g.matMul(stack(xInParts[k].slice(a, b)), dx(k, a, b), true, false)
     ),
     b: sumParts((k) => (a, b) => g.sum(dx(k, a, b), [0])),
     W_o: hd.W_o,
@@ -484,7 +478,7 @@ export function buildTrainGraph(g: Graph, spec: GraphSpec): TrainGraph {
     grads.W_h = sumParts((k) => (a, b) => g.matMul(hp(k, a, b), drec(k, a, b), true, false));
   }
   const order = cells[0].order;
-  if (order) {
+  if (order && order !== "ifgo") {
     for (const k of ["W_x", "W_h", "b"]) {
       grads[k] = reorderGates(g, grads[k], k === "b" ? 0 : 1, H, order, "ifgo");
     }
