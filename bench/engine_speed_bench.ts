@@ -4,7 +4,7 @@
  * `path: "eager"`: raw eager TensorFlow ops per step) and the generic path (`lossAndGrads` with
  * `path: "generic"` + Adam), per cell at B = 64, H = 128 on the adding task — the configuration of
  * `bench/step_bench.ts` and the peers. A plain script, so that the paths are timed in one process,
- * interleaved step by step (each path trains its own copy of the model):
+ * one block of steps per path (each path trains its own copy of the model):
  *
  * `deno run --allow-read --allow-env --allow-ffi --allow-sys bench/engine_speed_bench.ts`
  * (env `BENCH_CELLS`, `BENCH_LENGTHS`, `BENCH_REPEATS`, `BENCH_PATHS=graph,fused,generic`).
@@ -76,13 +76,13 @@ for (const T of lengths) {
         loss.dispose();
       },
     };
+    // Each path's steps in one block: interleaved with eager steps, the graph path ran ~2× slower
+    // (the eager runtime's threads still spinning when the session starts).
     const times: Record<string, number[]> = {};
     for (const p of paths) {
       times[p] = [];
-      await step[p]();
-    }
-    for (let k = 0; k < (T >= 1000 ? Math.min(repeats, 5) : repeats); k++) {
-      for (const p of paths) {
+      for (let k = 0; k < 2; k++) await step[p](); // warm-up (builds the graph)
+      for (let k = 0; k < (T >= 1000 ? Math.min(repeats, 5) : repeats); k++) {
         const t0 = performance.now();
         await step[p]();
         times[p].push(performance.now() - t0);
