@@ -67,16 +67,25 @@ Deno.test("gradcheck --help describes the flags", async () => {
   assertMatch(r.out, /--backend/);
 });
 
-Deno.test("gradcheck --path graph checks the cells with a graph path and skips the rest", async () => {
+Deno.test("gradcheck --path graph / eager pins the engine path", async () => {
   const r = await gradcheck("--path", "graph");
   assertEquals(r.code, 0, r.out + r.err);
-  assertEquals(r.out.match(/^PASS .*\[graph\]/gm)?.length, 12);
-  assertEquals(r.out.match(/^SKIP .*_attn-/gm)?.length, 6);
-  assertMatch(r.out, /12\/12 passed \(6 skipped\)/);
+  assertEquals(r.out.match(/^PASS .*\[graph\]/gm)?.length, 18);
+  assertMatch(r.out, /18\/18 passed/);
   const eager = await gradcheck("--path", "eager", `${GRADS}lstm-copy-s7-T12.json`);
   assertEquals(eager.code, 0, eager.out + eager.err);
   assertMatch(eager.out, /^PASS {2}lstm-copy-s7-T12\.json {2}\[eager\]/m);
-  const none = await gradcheck("--path", "graph", `${GRADS}lstm_attn-copy-s7-T12.json`);
+  const none = await gradcheck(
+    "--backend",
+    "wasm",
+    "--path",
+    "graph",
+    `${GRADS}gru-copy-s7-T12.json`,
+  );
   assertEquals(none.code, 2);
-  assertMatch(none.err, /no FILE has a graph path/);
+  assertMatch(
+    none.err,
+    /--path graph: no graph path for gru \(gru-copy-s7-T12\.json\) on the wasm/,
+  );
+  assertEquals(none.out, "");
 });

@@ -24,10 +24,16 @@ import type { Task } from "../src/engine/model.ts";
 import { nodeStats, summarize } from "../src/engine/tf_graph/profile.ts";
 import { graphThreads, specOf } from "../src/engine/tf_graph/runtime.ts";
 import { graphTrainStep } from "../src/engine/tf_graph/trainer.ts";
-import { GRAPH_CELLS } from "../src/engine/tf_graph/train_graph.ts";
+import { GRAPH_CELLS, graphSupports } from "../src/engine/tf_graph/train_graph.ts";
+import { isCellName, parseCellName } from "../src/engine/model.ts";
 
 const FLAGS = {
-  cell: { type: "string", description: "a cell with a graph path", default: "lstm", arg: "NAME" },
+  cell: {
+    type: "string",
+    description: "the cell (NAME or NAME+attn)",
+    default: "lstm",
+    arg: "NAME",
+  },
   length: { type: "string", description: "sequence length T", default: "50", arg: "T" },
   batch: { type: "string", description: "batch size B", default: "64", arg: "B" },
   hidden: { type: "string", description: "hidden width H", default: "128", arg: "H" },
@@ -41,7 +47,7 @@ const HELP = helpText(
   "deno task profile [--cell lstm] [--length 50] [--batch 64] [--hidden 128] [--task adding]",
   "Profiles one training step on the graph path (tensorflow backend): median wall time of\n" +
     "untraced steps, then one traced step's kernels summed per op type.\n" +
-    `Cells: ${GRAPH_CELLS.join(", ")}.`,
+    `Cells: ${GRAPH_CELLS.join(", ")}, each also as NAME+attn.`,
   FLAGS,
 );
 
@@ -49,9 +55,9 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, FLAGS);
   const str = (k: keyof typeof FLAGS) => values[k] as string;
   const cell = str("cell");
-  if (!(GRAPH_CELLS as readonly string[]).includes(cell)) {
+  if (!isCellName(cell) || !graphSupports(parseCellName(cell).base)) {
     throw new UsageError(
-      `--cell must be one of ${GRAPH_CELLS.join(", ")} (cells with a graph path); got '${cell}'`,
+      `--cell must be one of ${GRAPH_CELLS.join(", ")}, each also as NAME+attn; got '${cell}'`,
     );
   }
   const T = parseInteger("length", str("length"), 2);

@@ -8,7 +8,20 @@ Deno.test("profile prints step times and a per-op table of the traced graph step
   const r = await runScript(
     "tasks/profile.ts",
     PERMS,
-    ["--cell", "rnn_tanh", "--length", "8", "--batch", "32", "--hidden", "16", "--steps", "2"],
+    [
+      "--cell",
+      "rnn_tanh",
+      "--length",
+      "8",
+      "--batch",
+      "32",
+      "--hidden",
+      "16",
+      "--steps",
+      "2",
+      "--top",
+      "50",
+    ],
     { cwd: ROOT },
   );
   assertEquals(r.code, 0, r.stdout + r.stderr);
@@ -24,7 +37,7 @@ Deno.test("profile prints step times and a per-op table of the traced graph step
 Deno.test("profile refuses a cell without a graph path and bad numbers: one line, exit 2", async () => {
   for (
     const [args, msg] of [
-      [["--cell", "gru+attn"], /--cell must be one of .*got 'gru\+attn'/],
+      [["--cell", "gru+nope"], /--cell must be one of .*got 'gru\+nope'/],
       [["--batch", "0"], /--batch must be/],
       [["--task", "sort"], /--task must be one of adding, copy/],
     ] as const

@@ -80,8 +80,7 @@ export type BpttPath = "auto" | "graph" | "eager" | "fused" | "generic";
  * The loss of `model` on a batch and its gradients by BPTT.
  * `x` [B, T, I] float32; `y`: adding [B] or [B, 1] float32, copy [B, T] class indices.
  *
- * Paths (issue 9), all the same math: on the tensorflow backend, cells without attention take the
- * graph path (`tf_graph/`: the whole computation as one TensorFlow graph run, the probe's dL/dh_t
+ * Paths (issue 9), all the same math: on the tensorflow backend every cell takes the graph path (`tf_graph/`: the whole computation as one TensorFlow graph run, the probe's dL/dh_t
  * included); then, without `probe`, the fused path (`_fused_bptt.ts`: the per-step loop as raw
  * eager TensorFlow ops); else the generic per-cell path below. `path: "eager"` skips the graph
  * path; `"graph"`, `"fused"` and `"generic"` insist on one and throw where it is not available.

@@ -15,8 +15,8 @@ export interface TrainStepOptions {
   /** Clip gradients to this global norm (Pascanu et al. 2013); off when absent. */
   clipNorm?: number;
   /**
-   * `auto` (default): the graph path where {@link graphAvailable} says so (tensorflow backend,
-   * cells without attention), else eager. `graph` insists (throws where unavailable); `eager`
+   * `auto` (default): the graph path where {@link graphAvailable} says so (tensorflow backend),
+   * else eager. `graph` insists (throws where unavailable); `eager`
    * forces the tfjs path.
    */
   path?: "auto" | "graph" | "eager";

@@ -69,11 +69,11 @@ export function graphPathEnabled(): boolean {
 
 /**
  * True when `model` can take the graph path: tensorflow backend, the C API loads, the cell is
- * built by `train_graph.ts` (no attention), and `RNN_GRADBENCH_GRAPH` is not `0`.
+ * built by `train_graph.ts`, and `RNN_GRADBENCH_GRAPH` is not `0`.
  */
-export function graphAvailable(model: Pick<Model, "base" | "attention">): boolean {
+export function graphAvailable(model: Pick<Model, "base">): boolean {
   return tf.getBackend() === "tensorflow" && graphPathEnabled() &&
-    graphSupports(model.base, model.attention) && loadTfC() !== null;
+    graphSupports(model.base) && loadTfC() !== null;
 }
 
 /**
@@ -84,6 +84,7 @@ export function specOf(model: Model, batchShape: readonly number[]): GraphSpec {
   const recurrentMax = cellConfig(model).recurrentMax;
   return {
     base: model.base,
+    attention: model.attention,
     task: model.task,
     inputSize: model.inputSize,
     hidden: model.hidden,

@@ -10,7 +10,7 @@
  * depending only on its own steps: TensorFlow's executor runs them on the second core while the
  * backward recurrence goes on.
  *
- * Cells: the plain RNNs, IndRNN, GRU and LSTM, without attention (those take the eager paths).
+ * Cells: the plain RNNs, IndRNN, GRU and LSTM, each with or without the attention readout.
  *
  * @module
  */
@@ -27,6 +27,8 @@ export interface GraphSpec {
   inputSize: number;
   hidden: number;
   outputSize: number;
+  /** The `+attn` readout. */
+  attention: boolean;
   /** LeakyReLU slope (`rnn_leaky`). */
   alpha: number;
   /** IndRNN's bound on |u| after each update, if any. */
@@ -87,7 +89,7 @@ export interface TrainGraph {
   /** Inputs: x [B, T, I] float32; y adding [B] float32, copy [B, T] int32. */
   x: Out;
   y: Out;
-  /** Parameters, in CELLS.md order (cell, then W_o, b_o), and Adam's moments. */
+  /** Parameters, in CELLS.md order (cell, then W_q with attention, W_o, b_o), and Adam's moments. */
   params: Record<string, GraphVariable>;
   m: Record<string, GraphVariable>;
   v: Record<string, GraphVariable>;
@@ -104,9 +106,9 @@ export interface TrainGraph {
   update: Operation[];
 }
 
-/** True when the graph path builds this cell (attention readouts are not built). */
-export function graphSupports(base: string, attention: boolean): boolean {
-  return !attention && (GRAPH_CELLS as readonly string[]).includes(base);
+/** True when the graph path builds this base cell (with or without the attention readout). */
+export function graphSupports(base: string): boolean {
+  return (GRAPH_CELLS as readonly string[]).includes(base);
 }
 
 interface CellGraph {
@@ -325,42 +327,130 @@ function lstmGraph(
   };
 }
 
-/** The loss of CELLS.md's head, and the direct dL/dh_t with the readout's gradients. */
-function head(g: Graph, spec: GraphSpec, hsAt: (t: number) => Out, y: Out, W_o: Out, b_o: Out) {
-  const { batch: B, steps: T, hidden: H, outputSize: O } = spec;
-  if (spec.task === "adding") {
-    const hLast = hsAt(T - 1);
-    const diff = g.sub(g.add(g.matMul(hLast, W_o), b_o), g.reshape(y, [B, 1]));
-    const loss = g.mul(g.l2Loss(diff), g.constant(2 / B)); // Σ d² / B
-    const dout = g.mul(diff, g.constant(2 / B));
-    return {
-      loss,
-      direct: (t: number) => t === T - 1 ? g.matMul(dout, W_o, false, true) : null,
-      W_o: g.matMul(hLast, dout, true, false),
-      b_o: g.sum(dout, [0]),
-    };
-  }
-  const h2 = g.reshape(g.pack(Array.from({ length: T }, (_, t) => hsAt(t))), [T * B, H]);
-  const logits = g.add(g.matMul(h2, W_o), b_o);
-  // One-hot [B, T, O] first, then time-major (a float transpose, not an int32 one).
-  const onehot = g.out("OneHot", [y, g.ints([O], []), g.constant(1), g.constant(0)], {
+/** What a head gives the backward pass. */
+interface HeadGraph {
+  loss: Out;
+  /** Direct dL/dh_t (null where the head reads nothing of h_t). */
+  direct: (t: number) => Out | null;
+  /** The readout's parameter gradients (W_o, b_o, and W_q with attention). */
+  grads: Record<string, Out>;
+}
+
+/**
+ * The `+attn` readout of `attention.ts`: q = h_{T-1} W_q; w = softmax_t(h_t · q / √H);
+ * ctx = Σ_t w_t h_t — as batched matmuls over the stacked states `hsB` [B, T, H].
+ */
+function attend(g: Graph, hsB: Out, hLast: Out, W_q: Out, spec: GraphSpec) {
+  const { batch: B, steps: T, hidden: H } = spec;
+  const bmm = (a: Out, b: Out) =>
+    g.out("BatchMatMulV2", [a, b], {
+      T: { type: DT.float },
+      adj_x: { bool: false },
+      adj_y: { bool: false },
+    });
+  const q = g.matMul(hLast, W_q);
+  const scores = g.reshape(bmm(hsB, g.reshape(q, [B, H, 1])), [B, T]);
+  const w = g.out("Softmax", [g.mul(scores, g.constant(1 / Math.sqrt(H)))], {
     T: { type: DT.float },
-    TI: { type: DT.int32 },
-    axis: { int: -1 },
   });
-  const labels = g.reshape(g.transpose(onehot, [1, 0, 2]), [T * B, O]);
-  const [rows, back] = g.outs("SoftmaxCrossEntropyWithLogits", [logits, labels], {
-    T: { type: DT.float },
-  }, 2);
-  const scale = g.constant(1 / (T * B));
-  const loss = g.mul(g.sum(rows, [0]), scale);
-  const dlogits = g.mul(back, scale);
-  const direct = g.unpack(g.reshape(g.matMul(dlogits, W_o, false, true), [T, B, H]), T);
+  const ctx = g.reshape(bmm(g.reshape(w, [B, 1, T]), hsB), [B, H]);
+  return {
+    ctx,
+    /** dL/dh_t time-major [T, B, H] (without the query term), the query term, dW_q. */
+    backward(dctx: Out) {
+      const dw = g.reshape(bmm(hsB, g.reshape(dctx, [B, H, 1])), [B, T]);
+      const ds = g.mul(
+        g.mul(w, g.sub(dw, g.sum(g.mul(w, dw), [1], true))),
+        g.constant(1 / Math.sqrt(H)),
+      );
+      const dq = g.reshape(bmm(g.reshape(ds, [B, 1, T]), hsB), [B, H]);
+      // dh_t = [w_t, ds_t] · [dctx; q], one batched matmul for both terms.
+      const dhsB = bmm(g.pack([w, ds], 2), g.pack([dctx, q], 1));
+      return {
+        dhs: g.transpose(dhsB, [1, 0, 2]),
+        dhLast: g.matMul(dq, W_q, false, true),
+        W_q: g.matMul(hLast, dq, true, false),
+      };
+    },
+  };
+}
+
+/** The loss of CELLS.md's head, and the direct dL/dh_t with the readout's gradients. */
+function head(
+  g: Graph,
+  spec: GraphSpec,
+  hsAt: (t: number) => Out,
+  y: Out,
+  p: (name: string) => Out,
+): HeadGraph {
+  const { batch: B, steps: T, hidden: H, outputSize: O } = spec;
+  const W_o = p("W_o"), b_o = p("b_o");
+  const hLast = hsAt(T - 1);
+  const all = () => Array.from({ length: T }, (_, t) => hsAt(t));
+  const hsB = spec.attention ? g.pack(all(), 1) : null; // [B, T, H]
+  const att = hsB ? attend(g, hsB, hLast, p("W_q"), spec) : null;
+  let loss: Out, dhs: Out | null = null, dhLast: Out | null = null, dctx: Out | null = null;
+  const grads: Record<string, Out> = {};
+  if (spec.task === "adding") {
+    const feats = att ? g.concat([hLast, att.ctx], 1) : hLast;
+    const diff = g.sub(g.add(g.matMul(feats, W_o), b_o), g.reshape(y, [B, 1]));
+    loss = g.mul(g.l2Loss(diff), g.constant(2 / B)); // Σ d² / B
+    const dout = g.mul(diff, g.constant(2 / B));
+    grads.W_o = g.matMul(feats, dout, true, false);
+    grads.b_o = g.sum(dout, [0]);
+    const dfeats = g.matMul(dout, W_o, false, true);
+    if (att) [dhLast, dctx] = g.split(dfeats, [H, H], 1);
+    else dhLast = dfeats;
+  } else {
+    const h2 = hsB
+      ? g.reshape(g.transpose(hsB, [1, 0, 2]), [T * B, H])
+      : g.reshape(g.pack(all()), [T * B, H]);
+    // [h_t; ctx] W_o = h_t W_o[:H] + ctx W_o[H:], the second term shared by every step.
+    const [Wh, Wc] = att ? g.split(W_o, [H, H], 0) : [W_o, null];
+    let logits = g.matMul(h2, Wh);
+    logits = att
+      ? g.reshape(g.add(g.reshape(logits, [T, B, O]), g.add(g.matMul(att.ctx, Wc!), b_o)), [
+        T * B,
+        O,
+      ])
+      : g.add(logits, b_o);
+    // One-hot [B, T, O] first, then time-major (a float transpose, not an int32 one).
+    const onehot = g.out("OneHot", [y, g.ints([O], []), g.constant(1), g.constant(0)], {
+      T: { type: DT.float },
+      TI: { type: DT.int32 },
+      axis: { int: -1 },
+    });
+    const labels = g.reshape(g.transpose(onehot, [1, 0, 2]), [T * B, O]);
+    const [rows, back] = g.outs("SoftmaxCrossEntropyWithLogits", [logits, labels], {
+      T: { type: DT.float },
+    }, 2);
+    const scale = g.constant(1 / (T * B));
+    loss = g.mul(g.sum(rows, [0]), scale);
+    const d2 = g.mul(back, scale);
+    grads.b_o = g.sum(d2, [0]);
+    const dWh = g.matMul(h2, d2, true, false);
+    dhs = g.reshape(g.matMul(d2, Wh, false, true), [T, B, H]);
+    if (att) {
+      const dSum = g.sum(g.reshape(d2, [T, B, O]), [0]); // Σ_t dlogits_t, [B, O]
+      grads.W_o = g.concat([dWh, g.matMul(att.ctx, dSum, true, false)], 0);
+      dctx = g.matMul(dSum, Wc!, false, true);
+    } else grads.W_o = dWh;
+  }
+  if (att) {
+    const a = att.backward(dctx!);
+    grads.W_q = a.W_q;
+    dhs = dhs ? g.add(dhs, a.dhs) : a.dhs;
+    dhLast = dhLast ? g.add(dhLast, a.dhLast) : a.dhLast;
+  }
+  const perStep = dhs ? g.unpack(dhs, T) : null;
   return {
     loss,
-    direct: (t: number) => direct[t],
-    W_o: g.matMul(h2, dlogits, true, false),
-    b_o: g.sum(dlogits, [0]),
+    direct: (t) => {
+      const d = perStep ? perStep[t] : null;
+      if (t !== T - 1 || !dhLast) return d;
+      return d ? g.add(d, dhLast) : dhLast;
+    },
+    grads,
   };
 }
 
@@ -381,10 +471,13 @@ function variable(g: Graph, shape: number[]): GraphVariable {
 /** Builds the training graph of `spec` into `g`. */
 export function buildTrainGraph(g: Graph, spec: GraphSpec): TrainGraph {
   const { base, batch: B, steps: T, inputSize: I, hidden: H, outputSize: O } = spec;
-  if (!graphSupports(base, false)) throw new Error(`the graph path does not build ${base}`);
+  if (!graphSupports(base)) {
+    throw new Error(`the graph path does not build ${base}`);
+  }
   const shapes: Record<string, number[]> = {
     ...CELLS[base].shapes(I, H),
-    W_o: [H, O],
+    ...(spec.attention ? { W_q: [H, H] } : {}),
+    W_o: [spec.attention ? 2 * H : H, O],
     b_o: [O],
   };
   const params: Record<string, GraphVariable> = {};
@@ -435,7 +528,7 @@ export function buildTrainGraph(g: Graph, spec: GraphSpec): TrainGraph {
       )
   );
   const hsAt = (t: number) => P > 1 ? g.concat(cells.map((c) => c.hs[t]), 0) : cells[0].hs[t];
-  const hd = head(g, spec, hsAt, y, p("W_o"), p("b_o"));
+  const hd = head(g, spec, hsAt, y, p);
   const directParts = new Map<number, Out[] | null>();
   const directOf = (t: number, k: number): Out | null => {
     if (!directParts.has(t)) {
@@ -469,8 +562,7 @@ export function buildTrainGraph(g: Graph, spec: GraphSpec): TrainGraph {
       g.matMul(stack(xInParts[k].slice(a, b)), dx(k, a, b), true, false)
     ),
     b: sumParts((k) => (a, b) => g.sum(dx(k, a, b), [0])),
-    W_o: hd.W_o,
-    b_o: hd.b_o,
+    ...hd.grads,
   };
   if (base === "indrnn") {
     grads.u = sumParts((k) => (a, b) => g.sum(g.mul(hp(k, a, b), dx(k, a, b)), [0]));

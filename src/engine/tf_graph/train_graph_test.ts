@@ -6,6 +6,7 @@ import { createModel, disposeModel, type Task } from "../model.ts";
 import { mulberry32 } from "../_test_rng.ts";
 import { clearGraphCache, graphAvailable, lossAndGradsOn, specOf } from "./runtime.ts";
 import { batchParts, GRAPH_CELLS, graphSupports } from "./train_graph.ts";
+import { CELLS } from "../cells/mod.ts";
 
 function randomCase(cell: string, task: Task, seed: number, B: number, T = 7) {
   const u = mulberry32(seed);
@@ -36,20 +37,21 @@ Deno.test("batchParts: the most parts ≤ threads that divide the batch, ≥ 16 
   assertEquals(batchParts(4, 8), 1);
 });
 
-Deno.test("the graph path covers the cells without attention, on tensorflow only", async () => {
+Deno.test("the graph path covers every cell, on tensorflow only", async () => {
   await initBackend("tensorflow");
+  assertEquals([...GRAPH_CELLS].sort(), Object.keys(CELLS).sort());
   for (const base of GRAPH_CELLS) {
-    assert(graphSupports(base, false), base);
-    assert(!graphSupports(base, true), `${base}+attn`);
-    assert(graphAvailable({ base, attention: false }), base);
+    assert(graphSupports(base), base);
+    assert(graphAvailable({ base }), base);
   }
+  assert(!graphSupports("nope"));
   await initBackend("cpu");
-  assertEquals(graphAvailable({ base: "lstm", attention: false }), false);
+  assertEquals(graphAvailable({ base: "lstm" }), false);
   await initBackend("tensorflow");
 });
 
-// Every cell × task × batch split (× LSTM kernel) against the generic per-cell path.
-for (const cell of GRAPH_CELLS) {
+// Every cell (± attention) × task × batch split (× LSTM kernel) against the generic per-cell path.
+for (const cell of GRAPH_CELLS.flatMap((c) => [c, `${c}+attn`])) {
   Deno.test(`${cell}: the graph path gives the generic path's loss, gradients and dL/dh_t`, async () => {
     await initBackend("tensorflow");
     for (const task of ["adding", "copy"] as const) {
@@ -57,8 +59,9 @@ for (const cell of GRAPH_CELLS) {
       const ref = lossAndGrads(model, x, y, { probe: true, path: "generic" });
       const lref = (await ref.loss.data())[0];
       for (const parts of [1, 2]) {
-        for (const lstmBlock of cell === "lstm" ? [true, false] : [false]) {
-          const what = `${task}, ${parts} part(s)${cell === "lstm" ? `, block ${lstmBlock}` : ""}`;
+        const lstm = cell.startsWith("lstm");
+        for (const lstmBlock of lstm ? [true, false] : [false]) {
+          const what = `${task}, ${parts} part(s)${lstm ? `, block ${lstmBlock}` : ""}`;
           const spec = { ...specOf(model, x.shape), parts, lstmBlock };
           const before = tf.memory().numTensors;
           const out = lossAndGradsOn(spec, model, x, y, true);
@@ -84,24 +87,27 @@ for (const cell of GRAPH_CELLS) {
   });
 }
 
-Deno.test("lossAndGrads takes the graph path on auto and refuses it where there is none", async () => {
+Deno.test("lossAndGrads takes the graph path on auto and refuses it off tensorflow", async () => {
   await initBackend("tensorflow");
-  const { model, x, y } = randomCase("gru", "adding", 3, 16);
+  const { model, x, y } = randomCase("gru+attn", "adding", 3, 16);
   const auto = lossAndGrads(model, x, y);
   const graph = lossAndGrads(model, x, y, { path: "graph" });
   for (const k of Object.keys(auto.grads)) {
     assertEquals(await auto.grads[k].data(), await graph.grads[k].data(), k);
   }
   tf.dispose([auto.loss, graph.loss, ...Object.values(auto.grads), ...Object.values(graph.grads)]);
-  const attn = randomCase("gru+attn", "adding", 3, 16);
+  await initBackend("cpu");
+  const onCpu = randomCase("gru", "adding", 3, 16);
   assertThrows(
-    () => lossAndGrads(attn.model, attn.x, attn.y, { path: "graph" }),
+    () => lossAndGrads(onCpu.model, onCpu.x, onCpu.y, { path: "graph" }),
     Error,
-    "no graph path for gru+attn",
+    "no graph path for gru on the cpu backend",
   );
-  tf.dispose([x, y, attn.x, attn.y]);
+  tf.dispose([onCpu.x, onCpu.y]);
+  disposeModel(onCpu.model);
+  await initBackend("tensorflow");
+  tf.dispose([x, y]);
   disposeModel(model);
-  disposeModel(attn.model);
   clearGraphCache();
 });
 
