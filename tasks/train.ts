@@ -74,8 +74,11 @@ const HELP = helpText(
   FLAGS,
 );
 
-/** Seconds per cost unit (T × steps × cell cost at B=64, H=128), measured on a 2-core machine. */
-const SECONDS_PER_COST_UNIT = 2.0e-4;
+/**
+ * Seconds per cost unit (T × steps × cell cost at B=64, H=128), measured on a 2-core machine on
+ * the graph path (62–107 µs per unit across the cells at T=1000; evaluations and probes on top).
+ */
+const SECONDS_PER_COST_UNIT = 1.0e-4;
 
 async function main(argv: string[]): Promise<number> {
   const { values: v } = parseFlags(argv, FLAGS);
