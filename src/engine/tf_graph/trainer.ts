@@ -34,7 +34,6 @@ class GraphTrainer {
   private readonly stepTraced: ReturnType<Compiled["session"]["tracedRunner"]>;
   private readonly readParams: Run;
   private readonly readMoments: Run;
-  private readonly init: { ops: Operation[]; feeds: Out[] };
   private params: Params;
   private m: Params;
   private v: Params;
@@ -53,19 +52,20 @@ class GraphTrainer {
     const tg = this.comp.tg, s = this.comp.session;
     this.names = Object.keys(tg.params);
     const vars = (group: Record<string, GraphVariable>) => this.names.map((k) => group[k]);
-    const all = [...vars(tg.params), ...vars(tg.m), ...vars(tg.v)];
-    this.init = { ops: all.map((v) => v.assign), feeds: all.map((v) => v.init) };
     const a = tg.adam;
-    this.stepRun = s.runner(
-      [tg.x, tg.y, tg.clip, a.beta1Power, a.beta2Power, a.lr, a.beta1, a.beta2, a.epsilon],
-      [tg.loss, tg.gradNorm],
-      tg.update,
-    );
-    this.stepTraced = s.tracedRunner(
-      [tg.x, tg.y, tg.clip, a.beta1Power, a.beta2Power, a.lr, a.beta1, a.beta2, a.epsilon],
-      [tg.loss, tg.gradNorm],
-      tg.update,
-    );
+    const feeds = [
+      tg.x,
+      tg.y,
+      tg.clip,
+      a.beta1Power,
+      a.beta2Power,
+      a.lr,
+      a.beta1,
+      a.beta2,
+      a.epsilon,
+    ];
+    this.stepRun = s.runner(feeds, [tg.loss, tg.gradNorm], tg.update);
+    this.stepTraced = s.tracedRunner(feeds, [tg.loss, tg.gradNorm], tg.update);
     this.readParams = s.runner([], vars(tg.params).map((v) => v.read));
     this.readMoments = s.runner([], [...vars(tg.m), ...vars(tg.v)].map((v) => v.read));
     closer.register(this, s, this);
