@@ -4,6 +4,8 @@
  * The public API: seeded datasets (adding problem, copy memory), the cell zoo with explicit
  * backpropagation through time and the gradient-decay probe, suites and training with a
  * resumable results store, and the HTML report. The `tasks/*.ts` CLIs are thin layers over it.
+ * On the tensorflow backend `trainStep`, `lossAndGrads` and the probe run each call as one
+ * TensorFlow graph (`graphAvailable(model)` tells); elsewhere as eager tfjs ops — the same math.
  *
  * @example
  * ```ts
@@ -53,6 +55,7 @@ export {
   disposeModel,
   evaluate,
   gradientProbe,
+  graphAvailable,
   isCellName,
   lossAndGrads,
   type Model,

@@ -53,5 +53,6 @@ export {
   globalNorm,
 } from "./optim.ts";
 export { trainStep, type TrainStepOptions } from "./train_step.ts";
+export { graphAvailable } from "./tf_graph/runtime.ts";
 export { ADDING_TOLERANCE, evaluate, type Evaluation, predict } from "./evaluate.ts";
 export { normal, type Uniform } from "./init.ts";
