@@ -2,32 +2,17 @@ import { initBackend, tf } from "../backend.ts";
 import { assert, assertEquals, assertThrows } from "../testing/assert.ts";
 import { lossAndGrads } from "./bptt.ts";
 import { loadReference, referenceModel, relativeError } from "./gradcheck.ts";
-import { createModel, disposeModel, type Task } from "./model.ts";
+import { disposeModel, type Task } from "./model.ts";
 import { fusedAvailable } from "./_fused_bptt.ts";
-import { mulberry32 } from "./_test_rng.ts";
+import { randomCase as randomCaseOf } from "./_test_rng.ts";
 
 const FUSED = ["rnn_tanh", "rnn_relu", "irnn", "rnn_leaky", "gru", "lstm"];
 const DIR = new URL("../../../shared/reference/grads/", import.meta.url);
 const files = [...Deno.readDirSync(DIR)].filter((e) => e.name.endsWith(".json")).map((e) => e.name)
   .sort();
 
-function randomCase(cell: string, task: Task, seed: number) {
-  const u = mulberry32(seed);
-  const B = 3, T = 7, I = 2, H = 6, O = task === "adding" ? 1 : 4;
-  const model = createModel(cell, {
-    task,
-    inputSize: I,
-    outputSize: O,
-    hidden: H,
-    uniform: u,
-    alpha: 0.1,
-  });
-  const x = tf.tensor3d(Float32Array.from({ length: B * T * I }, () => u() * 2 - 1), [B, T, I]);
-  const y = task === "adding"
-    ? tf.tensor1d(Array.from({ length: B }, u))
-    : tf.tensor2d(Int32Array.from({ length: B * T }, () => Math.floor(u() * O)), [B, T], "int32");
-  return { model, x, y };
-}
+const randomCase = (cell: string, task: Task, seed: number) =>
+  randomCaseOf(cell, task, seed, { B: 3, T: 7, I: 2, H: 6 });
 
 Deno.test("the fused path exists on tensorflow for the RNNs, GRU and LSTM, not for IndRNN", async () => {
   await initBackend("tensorflow");

@@ -1,8 +1,12 @@
 /**
- * A small seeded U[0,1) generator for tests only (mulberry32).
+ * Test helpers: a small seeded U[0,1) generator (mulberry32) and seeded models and batches.
  *
  * @module
  */
+import { tf } from "../backend.ts";
+import { createModel, type Model, type Task } from "./model.ts";
+
+/** mulberry32: a seeded U[0,1) generator. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -35,4 +39,51 @@ export function addingBatch(
     }
   }
   return { x, y };
+}
+
+/**
+ * A random batch from `uniform`: x ∈ U(−1, 1) [B, T, I]; y adding U[0, 1) [B], copy class
+ * indices in 0 … O−1 [B, T] (int32).
+ */
+export function randomBatch(
+  task: Task,
+  uniform: () => number,
+  d: { B: number; T: number; I: number; O: number },
+): { x: tf.Tensor3D; y: tf.Tensor } {
+  const { B, T, I, O } = d;
+  const x = tf.tensor3d(Float32Array.from({ length: B * T * I }, () => uniform() * 2 - 1), [
+    B,
+    T,
+    I,
+  ]);
+  const y = task === "adding" ? tf.tensor1d(Array.from({ length: B }, uniform)) : tf.tensor2d(
+    Int32Array.from({ length: B * T }, () => Math.floor(uniform() * O)),
+    [B, T],
+    "int32",
+  );
+  return { x, y };
+}
+
+/**
+ * A seeded model (α = 0.1, IndRNN bounded for T) and a {@link randomBatch} for it, for tests that
+ * compare engine paths. O is 1 for adding, 4 for copy.
+ */
+export function randomCase(
+  cell: string,
+  task: Task,
+  seed: number,
+  d: { B: number; T: number; I: number; H: number },
+): { model: Model; x: tf.Tensor3D; y: tf.Tensor } {
+  const u = mulberry32(seed);
+  const O = task === "adding" ? 1 : 4;
+  const model = createModel(cell, {
+    task,
+    inputSize: d.I,
+    outputSize: O,
+    hidden: d.H,
+    uniform: u,
+    alpha: 0.1,
+    seqLength: d.T,
+  });
+  return { model, ...randomBatch(task, u, { ...d, O }) };
 }

@@ -2,30 +2,14 @@ import { initBackend, tf } from "../../backend.ts";
 import { assert, assertEquals, assertThrows } from "../../testing/assert.ts";
 import { lossAndGrads } from "../bptt.ts";
 import { relativeError } from "../gradcheck.ts";
-import { createModel, disposeModel, type Task } from "../model.ts";
-import { mulberry32 } from "../_test_rng.ts";
+import { disposeModel, type Task } from "../model.ts";
+import { randomCase as randomCaseOf } from "../_test_rng.ts";
 import { clearGraphCache, graphAvailable, lossAndGradsOn, specOf } from "./runtime.ts";
 import { batchParts, GRAPH_CELLS, graphSupports } from "./train_graph.ts";
 import { CELLS } from "../cells/mod.ts";
 
-function randomCase(cell: string, task: Task, seed: number, B: number, T = 7) {
-  const u = mulberry32(seed);
-  const I = 3, H = 6, O = task === "adding" ? 1 : 4;
-  const model = createModel(cell, {
-    task,
-    inputSize: I,
-    outputSize: O,
-    hidden: H,
-    uniform: u,
-    alpha: 0.1,
-    seqLength: T,
-  });
-  const x = tf.tensor3d(Float32Array.from({ length: B * T * I }, () => u() * 2 - 1), [B, T, I]);
-  const y = task === "adding"
-    ? tf.tensor1d(Array.from({ length: B }, u))
-    : tf.tensor2d(Int32Array.from({ length: B * T }, () => Math.floor(u() * O)), [B, T], "int32");
-  return { model, x, y };
-}
+const randomCase = (cell: string, task: Task, seed: number, B: number) =>
+  randomCaseOf(cell, task, seed, { B, T: 7, I: 3, H: 6 });
 
 Deno.test("batchParts: the most parts ≤ threads that divide the batch, ≥ 16 rows each", () => {
   assertEquals(batchParts(64, 2), 2);

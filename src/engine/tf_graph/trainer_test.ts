@@ -4,7 +4,7 @@ import { relativeError } from "../gradcheck.ts";
 import { createModel, disposeModel, type Model, setParams, type Task } from "../model.ts";
 import { type Adam, createAdam } from "../optim.ts";
 import { trainStep } from "../train_step.ts";
-import { mulberry32 } from "../_test_rng.ts";
+import { mulberry32, randomBatch } from "../_test_rng.ts";
 
 const I = 3, H = 6, TOL = 1e-4;
 
@@ -31,14 +31,8 @@ function twin(cell: string, task: Task, seed: number, T: number) {
   };
 }
 
-function batch(task: Task, seed: number, B: number, T: number) {
-  const u = mulberry32(seed);
-  const x = tf.tensor3d(Float32Array.from({ length: B * T * I }, () => u() * 2 - 1), [B, T, I]);
-  const y = task === "adding"
-    ? tf.tensor1d(Array.from({ length: B }, u))
-    : tf.tensor2d(Int32Array.from({ length: B * T }, () => Math.floor(u() * 4)), [B, T], "int32");
-  return { x, y };
-}
+const batch = (task: Task, seed: number, B: number, T: number) =>
+  randomBatch(task, mulberry32(seed), { B, T, I, O: 4 });
 
 async function assertClose(a: tf.Tensor, b: tf.Tensor, tol: number, what: string) {
   assertEquals(a.shape, b.shape, what);
