@@ -4,19 +4,10 @@
  * @module
  */
 import { tf } from "../backend.ts";
+import { mulberry32 } from "../testing/mulberry32.ts";
 import { createModel, type Model, type Task } from "./model.ts";
 
-/** mulberry32: a seeded U[0,1) generator. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** An adding-problem batch [B, T, 2] and targets [B] from `uniform`. */
 export function addingBatch(

@@ -18,6 +18,7 @@ import {
   type RunConfig,
 } from "../results/schema.ts";
 import { suiteRunFile } from "../results/store.ts";
+import { mulberry32 } from "../testing/mulberry32.ts";
 
 /** Per-step decay factor of ‖dL/dh_t‖ at initialisation, by cell (the synthetic "physics"). */
 export const SYNTHETIC_DECAY: Record<string, number> = {
@@ -51,17 +52,8 @@ export interface SyntheticOptions {
   faults?: boolean;
 }
 
-/** A deterministic pseudo-random stream (mulberry32) so synthetic data is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random stream so synthetic data is reproducible. */
+const rng = mulberry32;
 
 /** A synthetic environment object. */
 export function syntheticEnv(date = "2025-01-01T00:00:00.000Z"): Environment {
