@@ -4,8 +4,9 @@
  * The public API: seeded datasets (adding problem, copy memory), the cell zoo with explicit
  * backpropagation through time and the gradient-decay probe, suites and training with a
  * resumable results store, and the HTML report. The `tasks/*.ts` CLIs are thin layers over it.
- * On the tensorflow backend `trainStep`, `lossAndGrads` and the probe run each call as one
- * TensorFlow graph (`graphAvailable(model)` tells); elsewhere as eager tfjs ops — the same math.
+ * On the tensorflow backend a trainer's step (`createTrainer`), `lossAndGrads` and the probe run
+ * each call as one TensorFlow graph (`graphAvailable()` tells; `trainer.path` says which ran);
+ * elsewhere as eager tfjs ops — the same math, written once.
  *
  * @example
  * ```ts
@@ -52,6 +53,7 @@ export {
   CELL_NAMES,
   createAdam,
   createModel,
+  createTrainer,
   disposeModel,
   evaluate,
   gradientProbe,
@@ -61,6 +63,7 @@ export {
   type Model,
   parseCellName,
   predict,
+  type Trainer,
   trainStep,
 } from "./src/engine/mod.ts";
 export { expandGrid, loadSuite, type Suite, validateSuite } from "./src/suite/mod.ts";

@@ -1,5 +1,5 @@
 /**
- * Generation throughput of the dataset generators (issue 3 asks for ≥ 50 M float32 values per
+ * Generation throughput of the dataset generators (the target: ≥ 50 M float32 values per
  * second on one core). Each bench name says how many float32 values one iteration produces
  * (x and float32 y); on exit the file prints values per second for each.
  *

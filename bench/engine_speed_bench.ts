@@ -1,19 +1,18 @@
 /**
- * The engine's training-step speed by path (issue 9): median ms per training step on the graph
- * path (`trainStep`, one TensorFlow graph run), the eager fused path (`trainStep` with
- * `path: "eager"`: raw eager TensorFlow ops per step) and the generic path (`lossAndGrads` with
- * `path: "generic"` + Adam), per cell at B = 64, H = 128 on the adding task — the configuration of
- * `bench/step_bench.ts` and the peers. A plain script, so that the paths are timed in one process,
- * one block of steps per path (each path trains its own copy of the model):
+ * The engine's training-step speed by executor: median ms per training step on the graph
+ * executor (one TensorFlow graph run per step) and on the eager executor (tfjs ops, the same
+ * driver), per cell at B = 64, H = 128 on the adding task — the configuration of
+ * `bench/step_bench.ts` and the peers. A plain script, so that both are timed in one process,
+ * one block of steps per executor (each trains its own copy of the model):
  *
  * `deno run --allow-read --allow-env --allow-ffi --allow-sys bench/engine_speed_bench.ts`
- * (env `BENCH_CELLS`, `BENCH_LENGTHS`, `BENCH_REPEATS`, `BENCH_PATHS=graph,fused,generic`).
+ * (env `BENCH_CELLS`, `BENCH_LENGTHS`, `BENCH_REPEATS`, `BENCH_PATHS=graph,eager`,
+ * `BENCH_LAYERS=1`).
  *
  * @module
  */
 import { initBackend, tf } from "../src/backend.ts";
-import { adamUpdate, createAdam, createModel, disposeModel, trainStep } from "../src/engine/mod.ts";
-import { lossAndGrads } from "../src/engine/bptt.ts";
+import { createModel, createTrainer, disposeModel } from "../src/engine/mod.ts";
 
 const info = await initBackend("tensorflow");
 const B = 64, H = 128;
@@ -21,7 +20,8 @@ const env = (k: string) => Deno.env.get(k);
 const cells = env("BENCH_CELLS")?.split(",") ?? ["rnn_tanh", "lstm", "gru"];
 const lengths = env("BENCH_LENGTHS")?.split(",").map(Number) ?? [50, 200, 1000];
 const repeats = Number(env("BENCH_REPEATS") ?? 7);
-const paths = env("BENCH_PATHS")?.split(",") ?? ["graph", "fused", "generic"];
+const paths = (env("BENCH_PATHS")?.split(",") ?? ["graph", "eager"]) as ("graph" | "eager")[];
+const layers = Number(env("BENCH_LAYERS") ?? 1);
 
 function uniformFrom(seed: number) {
   return () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
@@ -41,11 +41,11 @@ const median = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
 console.log(
   `backend ${info.name} TF ${info.tensorflowVersion} threads ${info.threads} intra-op × ${info.interOpThreads} inter-op`,
 );
-console.log("cell      T     path     ms/step (median of " + repeats + ")");
+console.log(`cell      T     path     ms/step (median of ${repeats}), ${layers} layer(s)`);
 for (const T of lengths) {
   const { x, y } = addingBatch(T);
   for (const cell of cells) {
-    const fresh = () => {
+    const fresh = (path: "graph" | "eager") => {
       const model = createModel(cell, {
         task: "adding",
         inputSize: 2,
@@ -53,38 +53,25 @@ for (const T of lengths) {
         hidden: H,
         uniform: uniformFrom(12345),
         seqLength: T,
+        layers,
       });
-      return { model, opt: createAdam(model.params, { lr: 1e-3 }) };
+      return { model, trainer: createTrainer(model, { adam: { lr: 1e-3 }, path }) };
     };
-    const own = Object.fromEntries(paths.map((p) => [p, fresh()]));
-    const viaTrainStep = (p: string, path: "graph" | "eager") => async () => {
-      const { model, opt } = own[p];
-      const { loss, gradNorm } = trainStep(model, opt, x, y, { path });
+    const own = Object.fromEntries(paths.map((p) => [p, fresh(p)]));
+    const step = (p: string) => async () => {
+      const { loss, gradNorm } = own[p].trainer.step(x, y);
       await loss.data();
       tf.dispose([loss, gradNorm]);
-    };
-    const step: Record<string, () => Promise<void>> = {
-      graph: viaTrainStep("graph", "graph"),
-      fused: viaTrainStep("fused", "eager"),
-      async generic() {
-        const { model, opt } = own.generic;
-        const { loss, grads } = lossAndGrads(model, x, y, { path: "generic" });
-        const next = adamUpdate(opt, model.params, grads);
-        tf.dispose([...Object.values(grads), ...Object.values(model.params)]);
-        model.params = next;
-        await loss.data();
-        loss.dispose();
-      },
     };
     // Each path's steps in one block: interleaved with eager steps, the graph path ran ~2× slower
     // (the eager runtime's threads still spinning when the session starts).
     const times: Record<string, number[]> = {};
     for (const p of paths) {
       times[p] = [];
-      for (let k = 0; k < 2; k++) await step[p](); // warm-up (builds the graph)
+      for (let k = 0; k < 2; k++) await step(p)(); // warm-up (builds the graph)
       for (let k = 0; k < (T >= 1000 ? Math.min(repeats, 5) : repeats); k++) {
         const t0 = performance.now();
-        await step[p]();
+        await step(p)();
         times[p].push(performance.now() - t0);
       }
     }
@@ -93,9 +80,9 @@ for (const T of lengths) {
         `${cell.padEnd(9)} ${String(T).padEnd(5)} ${p.padEnd(8)} ${median(times[p]).toFixed(1)}`,
       );
     }
-    for (const { model, opt } of Object.values(own)) {
+    for (const { model, trainer } of Object.values(own)) {
+      trainer.dispose();
       disposeModel(model);
-      opt.dispose();
     }
   }
   tf.dispose([x, y]);

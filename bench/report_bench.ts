@@ -1,7 +1,7 @@
 /**
  * Building the report for standard-suite-sized results: 9 cells × T ∈ {50, 100, 200, 500, 1000}
- * × 3 seeds × 2 tasks (270 runs), probes at 3 checkpoints, plus a bench file. Target: ≤ 5 s
- * (issue 7). Run with `deno bench --allow-read --allow-write --allow-env bench/report_bench.ts`.
+ * × 3 seeds × 2 tasks (270 runs), probes at 3 checkpoints, plus a bench file. Target: ≤ 5 s.
+ * Run with `deno bench --allow-read --allow-write --allow-env bench/report_bench.ts`.
  *
  * @module
  */

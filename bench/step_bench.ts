@@ -26,7 +26,7 @@ import {
 } from "../src/bench/grid.ts";
 import { recordSample, reportEnvironment } from "../src/bench/protocol.ts";
 import { generateBatch, rngFromSeed, STREAM_TRAIN } from "../src/data/mod.ts";
-import { createAdam, createModel, gradientProbe, trainStep } from "../src/engine/mod.ts";
+import { createModel, createTrainer, gradientProbe } from "../src/engine/mod.ts";
 import { collectEnvironment } from "../src/results/env.ts";
 
 const env = (k: string) => Deno.env.get(k)?.trim() || undefined;
@@ -59,7 +59,7 @@ for (const T of lengths) {
       uniform: () => init.nextFloat(),
       seqLength: T,
     });
-    const opt = createAdam(model.params, { lr: 1e-3 });
+    const trainer = createTrainer(model, { adam: { lr: 1e-3 } });
     const name = stepName(cell, T);
     Deno.bench({
       name,
@@ -68,7 +68,7 @@ for (const T of lengths) {
       ...steps(T),
       async fn() {
         const t0 = performance.now();
-        const { loss, gradNorm } = trainStep(model, opt, x, y);
+        const { loss, gradNorm } = trainer.step(x, y);
         await loss.data(); // wait for the step, as the peers do
         recordSample(name, performance.now() - t0);
         tf.dispose([loss, gradNorm]);

@@ -56,7 +56,7 @@ export class BackendUnavailableError extends Error {
 
 /**
  * TensorFlow's intra-op threads when neither the `threads` option nor `TF_NUM_INTRAOP_THREADS`
- * says otherwise. Measured (issue 9, 2 cores, B=64, H=128): the engine's per-step ops are small
+ * says otherwise. Measured (2 cores, B=64, H=128): the engine's per-step ops are small
  * (64×128 tiles), so a second thread costs more in hand-offs than it gains — one thread is ~10–20%
  * faster for LSTM and about even for GRU and the plain RNNs at T ∈ {50, 200, 1000}. Inter-op
  * threads (1 vs 2) made no measurable difference, so `TF_NUM_INTEROP_THREADS` is left to

@@ -1,8 +1,9 @@
 /**
- * `deno task gradcheck [--backend B] [--tolerance X] [FILE...]` — checks the engine's loss,
- * per-step ‖dL/dh_t‖ and parameter gradients against PyTorch reference files (default: every
- * `../shared/reference/grads/*.json`). Exit 0 when every file passes, 1 when one fails, 2 on bad
- * flags or a malformed file (the message names the field).
+ * `deno task gradcheck [--backend B] [--tolerance X] [FILE|DIR...]` — checks the engine's loss,
+ * every layer's per-step ‖dL/dh_t‖ and the parameter gradients against PyTorch reference files
+ * (default: the project's `fixtures/grads/`, and the independent `../shared/reference/` sets
+ * where present). Exit 0 when every file passes, 1 when one fails, 2 on bad flags or a
+ * malformed file (the message names the field).
  *
  * @module
  */
@@ -27,10 +28,12 @@ import {
   loadReference,
   MalformedReferenceError,
 } from "../src/engine/gradcheck.ts";
-import { parseCellName } from "../src/engine/model.ts";
 import { graphAvailable } from "../src/engine/tf_graph/runtime.ts";
 
-const DEFAULT_DIR = "../shared/reference/grads";
+/** The project's own references (`peers/torch/refgrad.py`), always checked by default. */
+const OWN_DIR = "fixtures/grads";
+/** Independent references generated outside the project, checked too where present. */
+const OUTSIDE_DIRS = ["../shared/reference/grads", "../shared/reference/grads-stacked"];
 
 const FLAGS = {
   backend: BACKEND_FLAG,
@@ -53,29 +56,44 @@ const FLAGS = {
 const PATHS: readonly GradcheckPath[] = ["auto", "graph", "eager"];
 
 const HELP = helpText(
-  "deno task gradcheck [--backend auto|tensorflow|wasm|cpu] [--path auto|graph|eager] [--tolerance 1e-4] [FILE...]",
-  `Checks the engine against PyTorch reference gradients (default: ${DEFAULT_DIR}/*.json).\n` +
+  "deno task gradcheck [--backend auto|tensorflow|wasm|cpu] [--path auto|graph|eager] [--tolerance 1e-4] [FILE|DIR...]",
+  `Checks the engine against PyTorch reference gradients (default: ${OWN_DIR}/*.json, and\n` +
+    `${OUTSIDE_DIRS.join(" and ")} where present).\n` +
     "Per file: the loss, the max relative error of ‖dL/dh_t‖ and of each parameter gradient\n" +
     "(relative to that array's largest magnitude), PASS or FAIL. Exit 0 only if all pass.",
   FLAGS,
 );
 
-async function defaultFiles(): Promise<string[]> {
+/** The .json files of `dir`, sorted; a usage error when it has none. */
+async function jsonFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && e.name.endsWith(".json")) files.push(`${dir}/${e.name}`);
+  }
+  if (files.length === 0) throw new UsageError(`no .json files in ${dir}`);
+  return files.sort();
+}
+
+async function isDir(path: string): Promise<boolean> {
   try {
-    for await (const e of Deno.readDir(DEFAULT_DIR)) {
-      if (e.isFile && e.name.endsWith(".json")) files.push(`${DEFAULT_DIR}/${e.name}`);
-    }
+    return (await Deno.stat(path)).isDirectory;
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new UsageError(`no FILE given and ${DEFAULT_DIR} does not exist`);
-    }
+    if (e instanceof Deno.errors.NotFound) return false;
     throw e;
   }
-  if (files.length === 0) {
-    throw new UsageError(`no FILE given and no .json files in ${DEFAULT_DIR}`);
+}
+
+/** The files named (a folder stands for its .json files), or the default folders. */
+async function referenceFiles(args: string[]): Promise<string[]> {
+  if (args.length === 0) {
+    if (!await isDir(OWN_DIR)) throw new UsageError(`no FILE given and ${OWN_DIR} does not exist`);
+    const dirs = [OWN_DIR];
+    for (const d of OUTSIDE_DIRS) if (await isDir(d)) dirs.push(d);
+    args = dirs;
   }
-  return files.sort();
+  const files: string[] = [];
+  for (const a of args) files.push(...(await isDir(a) ? await jsonFiles(a) : [a]));
+  return files;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -87,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
   ) as BackendChoice;
   const tolerance = parseNumber("tolerance", values.tolerance as string, { positive: true });
   const path = parseChoice("path", values.path as string, PATHS) as GradcheckPath;
-  const files = positionals.length > 0 ? positionals : await defaultFiles();
+  const files = await referenceFiles(positionals);
   // Validate every file before running anything: a malformed one is a usage error (exit 2).
   const refs = [];
   for (const file of files) {
@@ -105,14 +123,8 @@ async function main(argv: string[]): Promise<number> {
     .catch((e) => {
       throw e instanceof BackendUnavailableError ? new UsageError(e.message) : e;
     });
-  for (const { file, ref } of refs) {
-    if (path === "graph" && !graphAvailable(parseCellName(ref.cell))) {
-      throw new UsageError(
-        `--path graph: no graph path for ${ref.cell} (${
-          file.split("/").pop()
-        }) on the ${info.name} backend`,
-      );
-    }
+  if (path === "graph" && !graphAvailable()) {
+    throw new UsageError(`--path graph: no graph path on the ${info.name} backend`);
   }
   console.log(`backend ${info.name}, tolerance ${tolerance}`);
   let failed = 0;
@@ -124,9 +136,9 @@ async function main(argv: string[]): Promise<number> {
     worst = Math.max(worst, r.maxError);
     const params = Object.entries(r.paramErrors).map(([k, v]) => `${k} ${fmt(v)}`).join("  ");
     console.log(
-      `${r.pass ? "PASS" : "FAIL"}  ${file.split("/").pop()}  [${r.path}]  loss ${
-        r.loss.toPrecision(7)
-      } (err ${fmt(r.lossError)})  ` +
+      `${r.pass ? "PASS" : "FAIL"}  ${file}  [${r.path}]  loss ${r.loss.toPrecision(7)} (err ${
+        fmt(r.lossError)
+      })  ` +
         `‖dL/dh_t‖ ${fmt(r.normsError)}  ${params}`,
     );
   }

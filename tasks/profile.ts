@@ -19,13 +19,19 @@ import {
 } from "../src/cli/args.ts";
 import { TF_LOG_FLAG } from "../src/cli/common_flags.ts";
 import { generateBatch, rngFromSeed, STREAM_TRAIN, taskOutputSize } from "../src/data/mod.ts";
-import { createAdam, createModel, disposeModel, TASKS } from "../src/engine/mod.ts";
+import {
+  CELL_NAMES,
+  createAdam,
+  createModel,
+  disposeModel,
+  isCellName,
+  MAX_LAYERS,
+  TASKS,
+} from "../src/engine/mod.ts";
 import type { Task } from "../src/engine/model.ts";
 import { nodeStats, summarize } from "../src/engine/tf_graph/profile.ts";
 import { graphThreads, specOf } from "../src/engine/tf_graph/runtime.ts";
-import { graphTrainStep } from "../src/engine/tf_graph/trainer.ts";
-import { GRAPH_CELLS, graphSupports } from "../src/engine/tf_graph/train_graph.ts";
-import { isCellName, parseCellName } from "../src/engine/model.ts";
+import { graphTrainer } from "../src/engine/tf_graph/trainer.ts";
 
 const FLAGS = {
   cell: {
@@ -38,16 +44,22 @@ const FLAGS = {
   batch: { type: "string", description: "batch size B", default: "64", arg: "B" },
   hidden: { type: "string", description: "hidden width H", default: "128", arg: "H" },
   task: { type: "string", description: "adding or copy", default: "adding", arg: "TASK" },
+  layers: {
+    type: "string",
+    description: `stacked layers, 1–${MAX_LAYERS}`,
+    default: "1",
+    arg: "L",
+  },
   steps: { type: "string", description: "untraced steps timed first", default: "10", arg: "N" },
   top: { type: "string", description: "op types listed", default: "12", arg: "N" },
   "tf-log": TF_LOG_FLAG,
 } as const;
 
 const HELP = helpText(
-  "deno task profile [--cell lstm] [--length 50] [--batch 64] [--hidden 128] [--task adding]",
+  "deno task profile [--cell lstm] [--length 50] [--batch 64] [--hidden 128] [--layers 1] [--task adding]",
   "Profiles one training step on the graph path (tensorflow backend): median wall time of\n" +
     "untraced steps, then one traced step's kernels summed per op type.\n" +
-    `Cells: ${GRAPH_CELLS.join(", ")}, each also as NAME+attn.`,
+    `Cells: ${CELL_NAMES.join(", ")}, each also as NAME+attn.`,
   FLAGS,
 );
 
@@ -55,9 +67,9 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, FLAGS);
   const str = (k: keyof typeof FLAGS) => values[k] as string;
   const cell = str("cell");
-  if (!isCellName(cell) || !graphSupports(parseCellName(cell).base)) {
+  if (!isCellName(cell)) {
     throw new UsageError(
-      `--cell must be one of ${GRAPH_CELLS.join(", ")}, each also as NAME+attn; got '${cell}'`,
+      `--cell must be one of ${CELL_NAMES.join(", ")}, each also as NAME+attn; got '${cell}'`,
     );
   }
   const T = parseInteger("length", str("length"), 2);
@@ -66,6 +78,8 @@ async function main(argv: string[]): Promise<number> {
   const task = parseChoice("task", str("task"), TASKS) as Task;
   const steps = parseInteger("steps", str("steps"));
   const top = parseInteger("top", str("top"));
+  const layers = parseInteger("layers", str("layers"));
+  if (layers > MAX_LAYERS) throw new UsageError(`--layers must be 1–${MAX_LAYERS}, got ${layers}`);
   await initBackend("tensorflow", { tfLog: values["tf-log"] === true || undefined }).catch((e) => {
     throw e instanceof BackendUnavailableError ? new UsageError(e.message) : e;
   });
@@ -84,11 +98,12 @@ async function main(argv: string[]): Promise<number> {
     hidden: H,
     uniform: () => init.nextFloat(),
     seqLength: batch.steps,
+    layers,
   });
-  const opt = createAdam(model.params, { lr: 1e-3 });
+  const trainer = graphTrainer(model, createAdam(model.params, { lr: 1e-3 }));
   const step = (trace?: (m: Uint8Array) => void) => {
     const t0 = performance.now();
-    const out = graphTrainStep(model, opt, x, y, undefined, trace);
+    const out = trainer.run(x, y, trace);
     const ms = performance.now() - t0;
     tf.dispose([out.loss, out.gradNorm]);
     return ms;
@@ -102,7 +117,8 @@ async function main(argv: string[]): Promise<number> {
   const ms = (us: number) => (us / 1000).toFixed(2);
 
   console.log(
-    `${cell}, ${task}, T=${batch.steps}, B=${B}, H=${H}: ${parts} batch part(s), TensorFlow ` +
+    `${cell}, ${task}, T=${batch.steps}, B=${B}, H=${H}, ${layers} layer(s): ${parts} batch ` +
+      `part(s), TensorFlow ` +
       `${th.intraOpThreads} intra-op × ${th.interOpThreads} inter-op threads`,
   );
   console.log(
@@ -125,8 +141,8 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   tf.dispose([x, y]);
+  trainer.dispose();
   disposeModel(model);
-  opt.dispose();
   return 0;
 }
 

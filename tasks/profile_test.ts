@@ -25,7 +25,7 @@ Deno.test("profile prints step times and a per-op table of the traced graph step
     { cwd: ROOT },
   );
   assertEquals(r.code, 0, r.stdout + r.stderr);
-  assertMatch(r.stdout, /rnn_tanh, adding, T=8, B=32, H=16: 2 batch part\(s\)/);
+  assertMatch(r.stdout, /rnn_tanh, adding, T=8, B=32, H=16, 1 layer\(s\): 2 batch part\(s\)/);
   assertMatch(r.stdout, /step: [\d.]+ ms median of 2/);
   assertMatch(r.stdout, /kernels span [\d.]+ ms, Σ kernel time [\d.]+ ms over \d+ ops/);
   // Two batch parts × 8 steps: 16 Tanh and 16 TanhGrad kernels.

@@ -1,5 +1,5 @@
 /**
- * End to end (issue 8): a two-shard run of the quick suite, merged, equals the unsharded run —
+ * End to end: a two-shard run of the quick suite, merged, equals the unsharded run —
  * the same configs, with identical status and metrics per config hash. Runs `tasks/train.ts` in
  * subprocesses with the train task's permissions (writes limited to a temporary folder).
  */

@@ -15,7 +15,7 @@ export const ALL_BENCH_CELLS: readonly string[] = [
   ...CELL_NAMES,
   ...CELL_NAMES.map((c) => `${c}+attn`),
 ];
-/** The lengths of the full grid (issue 6). */
+/** The lengths of the full grid. */
 export const FULL_LENGTHS: readonly number[] = [50, 200, 1000];
 /** The `--quick` grid: finishes in ≤ 2 minutes with both peers on 2 cores. */
 export const QUICK_CELLS: readonly string[] = ["rnn_tanh", "lstm", "gru"];

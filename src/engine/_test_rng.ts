@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { tf } from "../backend.ts";
+import { tf } from "./tf.ts";
 import { mulberry32 } from "../testing/mulberry32.ts";
 import { createModel, type Model, type Task } from "./model.ts";
 
@@ -63,7 +63,7 @@ export function randomCase(
   cell: string,
   task: Task,
   seed: number,
-  d: { B: number; T: number; I: number; H: number },
+  d: { B: number; T: number; I: number; H: number; layers?: number },
 ): { model: Model; x: tf.Tensor3D; y: tf.Tensor } {
   const u = mulberry32(seed);
   const O = task === "adding" ? 1 : 4;
@@ -75,6 +75,7 @@ export function randomCase(
     uniform: u,
     alpha: 0.1,
     seqLength: d.T,
+    layers: d.layers,
   });
   return { model, ...randomBatch(task, u, { ...d, O }) };
 }

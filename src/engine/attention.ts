@@ -7,58 +7,50 @@
  *
  * @module
  */
-import { tf } from "../backend.ts";
+import type { Ops } from "./ops.ts";
 
-/** What the backward pass needs from the forward pass. */
-export interface AttentionCache {
-  /** States batch-major [B, T, H]. */
-  hsB: tf.Tensor3D;
-  hLast: tf.Tensor2D;
-  q: tf.Tensor2D;
-  /** Attention weights [B, T]. */
-  weights: tf.Tensor2D;
-}
-
-/** Context vectors [B, H] for time-major states `hs` [T, B, H]. */
-export function attend(
-  hs: tf.Tensor3D,
-  hLast: tf.Tensor2D,
-  W_q: tf.Tensor,
-): { ctx: tf.Tensor2D; cache: AttentionCache } {
-  const [T, B, H] = hs.shape;
-  const q = tf.matMul(hLast, W_q as tf.Tensor2D) as tf.Tensor2D; // [B, H]
-  const hsB = tf.transpose(hs, [1, 0, 2]) as tf.Tensor3D; // [B, T, H]
-  const scores = tf.reshape(tf.matMul(hsB, tf.reshape(q, [B, H, 1])), [B, T]);
-  const weights = tf.softmax(tf.mul(scores, 1 / Math.sqrt(H))) as tf.Tensor2D;
-  const ctx = tf.reshape(tf.matMul(tf.reshape(weights, [B, 1, T]), hsB), [B, H]) as tf.Tensor2D;
-  return { ctx, cache: { hsB, hLast, q, weights } };
+/** The attention readout over batch-major states, with its backward. */
+export interface Attention<T> {
+  /** Context vectors [B, H]. */
+  ctx: T;
+  /**
+   * Backward given dctx [B, H]: dL/dh_t time-major [T, B, H] without the query term, the query
+   * term dL/dh_{T-1}, and dW_q.
+   */
+  backward(dctx: T): { dhs: T; dhLast: T; dW_q: T };
 }
 
 /**
- * Backward of {@link attend} given dctx [B, H]:
- * dw_t = h_t · dctx;  ds = w ⊙ (dw − Σ_t w dw) / √H;  dq = Σ_t ds_t h_t;
+ * Attention of `hLast` [B, H] over the states `hsB` [B, T, H].
+ * Backward: dw_t = h_t · dctx;  ds = w ⊙ (dw − Σ_t w dw) / √H;  dq = Σ_t ds_t h_t;
  * dh_t = w_t dctx + ds_t q (plus dq W_qᵀ into h_{T-1});  dW_q = h_{T-1}ᵀ dq.
- * Returns dhs time-major [T, B, H] (without the h_{T-1} query term), dhLast (the query term) and dW_q.
  */
-export function attendBackward(
-  dctx: tf.Tensor2D,
-  c: AttentionCache,
-  W_q: tf.Tensor,
-): { dhs: tf.Tensor3D; dhLast: tf.Tensor2D; dW_q: tf.Tensor2D } {
-  const [B, T, H] = c.hsB.shape;
-  const dw = tf.reshape(tf.matMul(c.hsB, tf.reshape(dctx, [B, H, 1])), [B, T]);
-  const ds = tf.mul(
-    tf.mul(c.weights, tf.sub(dw, tf.sum(tf.mul(c.weights, dw), 1, true))),
-    1 / Math.sqrt(H),
-  );
-  const dq = tf.reshape(tf.matMul(tf.reshape(ds, [B, 1, T]), c.hsB), [B, H]) as tf.Tensor2D;
-  // dh_t = [w_t, ds_t] · [dctx; q], one batched matmul for both terms.
-  const coef = tf.stack([c.weights, ds], 2); // [B, T, 2]
-  const vecs = tf.stack([dctx, c.q], 1); // [B, 2, H]
-  const dhs = tf.transpose(tf.matMul(coef, vecs), [1, 0, 2]) as tf.Tensor3D;
+export function attend<T>(
+  o: Ops<T>,
+  hsB: T,
+  hLast: T,
+  W_q: T,
+  dims: { B: number; T: number; H: number },
+): Attention<T> {
+  const { B, T, H } = dims;
+  const scale = o.scalar(1 / Math.sqrt(H));
+  const q = o.matMul(hLast, W_q); // [B, H]
+  const scores = o.reshape(o.batchMatMul(hsB, o.reshape(q, [B, H, 1])), [B, T]);
+  const w = o.softmax(o.mul(scores, scale)); // [B, T]
+  const ctx = o.reshape(o.batchMatMul(o.reshape(w, [B, 1, T]), hsB), [B, H]);
   return {
-    dhs,
-    dhLast: tf.matMul(dq, W_q as tf.Tensor2D, false, true),
-    dW_q: tf.matMul(c.hLast, dq, true, false),
+    ctx,
+    backward(dctx) {
+      const dw = o.reshape(o.batchMatMul(hsB, o.reshape(dctx, [B, H, 1])), [B, T]);
+      const ds = o.mul(o.mul(w, o.sub(dw, o.sum(o.mul(w, dw), [1], true))), scale);
+      const dq = o.reshape(o.batchMatMul(o.reshape(ds, [B, 1, T]), hsB), [B, H]);
+      // dh_t = [w_t, ds_t] · [dctx; q], one batched matmul for both terms.
+      const dhsB = o.batchMatMul(o.stack([w, ds], 2), o.stack([dctx, q], 1));
+      return {
+        dhs: o.transpose(dhsB, [1, 0, 2]),
+        dhLast: o.matMul(dq, W_q, false, true),
+        dW_q: o.matMul(hLast, dq, true, false),
+      };
+    },
   };
 }

@@ -1,178 +1,341 @@
 /**
- * Forward over T steps and backpropagation through time, by hand (micrograd style: each cell's
- * backward step sits beside its forward step in `cells/`).
+ * The BPTT driver: forward over T steps through a stack of layers and backpropagation through
+ * time by hand (micrograd style: each cell's backward step sits beside its forward step in
+ * `cells/`), written once against {@link Ops} and so run by every executor.
  *
- * Per step only the recurrent matmul and the element-wise gate math run; the input projection of
- * all steps is one matmul before the loop, and the weight gradients are one matmul each over the
- * stacked steps after it. The readout (attention, output layer, loss) is a function of the stacked
- * states, differentiated with tfjs autodiff (few ops, not per step); its gradient is the *direct*
- * dL/dh_t, to which the backward recurrence adds the gradient through step t+1 — that sum is the
- * total dL/dh_t the gradient probe reports. No host reads anywhere here.
+ * What it owns, for every cell:
+ * - the input projection xp = X W_x + b, one matmul per chunk of steps (not per step);
+ * - the batch split into `parts` independent row blocks (each an independent chain through time
+ *   and through the layers, so that the graph executor runs them side by side on TensorFlow's
+ *   inter-op threads: a 64×128×512 matmul does not split across cores by itself);
+ * - the stacking: layer k ≥ 1 runs over layer k−1's states (CELLS.md, "Stacked layers"), and
+ *   its input gradient Σ dxp_t W_xᵀ is the direct gradient of the layer below;
+ * - the readout on the top layer (`heads.ts`), whose backward gives the *direct* dL/dh_t, to
+ *   which the backward recurrence adds the gradient through step t+1 — that sum is the total
+ *   dL/dh_t the gradient probe reports, for every layer;
+ * - the weight gradients, one matmul each per chunk of stacked steps (the executor's `chunk`:
+ *   short chunks let the graph executor overlap them with the backward recurrence).
+ *
+ * No host reads anywhere here.
  *
  * @module
  */
-import { tf } from "../backend.ts";
+import { CELLS } from "./cells/mod.ts";
 import { matrixParamGrads } from "./cells/_common.ts";
-import type { Params, State } from "./cells/mod.ts";
-import { headLoss, prepareTargets, readout, readoutBackward } from "./heads.ts";
-import { fusedAvailable, fusedLossAndGrads } from "./_fused_bptt.ts";
-import { graphAvailable, graphLossAndGrads } from "./tf_graph/runtime.ts";
-import { cellConfig, cellOf, type Model } from "./model.ts";
+import type { BaseCellName, Cell, CellConfig, Stacked, State } from "./cells/mod.ts";
+import { headLoss, type HeadSpec, prepareTargets, readout } from "./heads.ts";
+import type { Ops, TensorMap } from "./ops.ts";
 
-/** The states of a forward pass: states[0] is the zero state, states[t+1] is after step t. */
-export interface ForwardPass {
-  /** Inputs, time-major and flattened, [T·B, I]. */
-  x2d: tf.Tensor2D;
-  states: State[];
-  /** What each backward step needs (null when the pass was run for inference). */
-  saved: tf.Tensor[][] | null;
+/** What a network pass is built for (static shapes). */
+export interface NetSpec {
+  base: BaseCellName;
+  cfg: CellConfig;
+  layers: number;
+  inputSize: number;
+  /** Task, attention, batch B, steps T, hidden H and output width O of the readout. */
+  head: HeadSpec;
+  /** Independent row blocks of the batch (B must be a multiple); 1 on the eager executor. */
+  parts: number;
 }
 
-/**
- * Runs the cell over `x` [B, T, I]. With `keep` false, per-step backward data is freed as it goes
- * (inference). Call inside `tf.tidy`.
- */
-export function runForward(model: Model, x: tf.Tensor3D, keep: boolean): ForwardPass {
-  const cell = cellOf(model), cfg = cellConfig(model), p = model.params;
-  const [B, T, I] = x.shape;
-  const H = model.hidden;
-  const x2d = tf.reshape(tf.transpose(x, [1, 0, 2]), [T * B, I]) as tf.Tensor2D;
-  const xp = tf.reshape(tf.add(tf.matMul(x2d, p.W_x as tf.Tensor2D), p.b), [
-    T,
-    B,
-    -1,
-  ]) as tf.Tensor3D;
-  const inputs = cell.stepInputs
-    ? cell.stepInputs(xp, H)
-    : (tf.unstack(xp) as tf.Tensor2D[]).map((t) => [t]);
-  xp.dispose();
-  const zero = tf.zeros([B, H]) as tf.Tensor2D;
-  const states: State[] = [model.base === "lstm" ? { h: zero, c: zero } : { h: zero }];
-  const saved: tf.Tensor[][] = [];
-  for (let t = 0; t < T; t++) {
-    const step = tf.tidy(() =>
-      cell.forward(inputs[t], states[t], p, cfg) as unknown as tf.TensorContainerObject
-    ) as unknown as { state: State; saved: tf.Tensor[] };
-    for (const xt of inputs[t]) xt.dispose();
-    states.push(step.state);
-    if (keep) saved.push(step.saved);
-    else {
-      for (const s of step.saved) s.dispose();
-      states[t].c?.dispose(); // c_{t-1} is not needed without a backward pass
-    }
-  }
-  return { x2d, states, saved: keep ? saved : null };
+/** What a pass computes besides the loss. */
+export interface PassOptions {
+  /** Per-step weights of the copy loss (the recall loss of the probe); default: the mean. */
+  stepWeights?: readonly number[];
 }
 
-/** What {@link lossAndGrads} returns (all tensors; the caller disposes them). */
-export interface LossAndGrads {
-  loss: tf.Scalar;
-  /** dL/dparam for every entry of `model.params`. */
-  grads: Params;
-  /** With `probe`: the stacked total gradients dL/dh_t, time-major [T, B, H]. */
-  dh?: tf.Tensor3D;
+/** A training pass: the loss, every parameter's gradient, and every layer's total dL/dh_t. */
+export interface Pass<T> {
+  loss: T;
+  /** dL/dparam by the model's parameter names. */
+  grads: TensorMap<T>;
+  /**
+   * Per layer (bottom first), dL/dh_t stacked time-major [T, B, H]. Built on demand (a graph
+   * executor computes it only when fetched; the eager executor keeps the per-step gradients
+   * only for layers asked for).
+   */
+  dh: (layer: number) => T;
 }
 
-/** Which implementation {@link lossAndGrads} runs (engine-internal; for tests and benches). */
-export type BpttPath = "auto" | "graph" | "eager" | "fused" | "generic";
+/** Layer `k`'s cell parameters under their CELLS.md names. */
+function layerParams<T>(p: TensorMap<T>, layers: number, k: number, cell: Cell): TensorMap<T> {
+  if (layers === 1) return p;
+  const out: TensorMap<T> = {};
+  for (const name of cell.paramNames) out[name] = p[`l${k}.${name}`];
+  return out;
+}
 
-/**
- * The loss of `model` on a batch and its gradients by BPTT.
- * `x` [B, T, I] float32; `y`: adding [B] or [B, 1] float32, copy [B, T] class indices.
- *
- * Paths (issue 9), all the same math: on the tensorflow backend every cell takes the graph path (`tf_graph/`: the whole computation as one TensorFlow graph run, the probe's dL/dh_t
- * included); then, without `probe`, the fused path (`_fused_bptt.ts`: the per-step loop as raw
- * eager TensorFlow ops); else the generic per-cell path below. `path: "eager"` skips the graph
- * path; `"graph"`, `"fused"` and `"generic"` insist on one and throw where it is not available.
- */
-export function lossAndGrads(
-  model: Model,
-  x: tf.Tensor3D,
-  y: tf.Tensor,
-  opts: { probe?: boolean; path?: BpttPath } = {},
-): LossAndGrads {
-  const probe = opts.probe ?? false;
-  let path = opts.path ?? "auto";
-  if (path === "graph" || path === "auto") {
-    if (graphAvailable(model)) return graphLossAndGrads(model, x, y, probe);
-    if (path === "graph") {
-      throw new Error(
-        `lossAndGrads: no graph path for ${model.cell} on the ${tf.getBackend()} backend`,
-      );
-    }
-  }
-  if (path === "eager") path = "auto";
-  if (path === "fused" && (probe || !fusedAvailable(model))) {
-    throw new Error(
-      `lossAndGrads: no fused path for ${model.cell}${
-        probe ? " with the probe" : ""
-      } on the ${tf.getBackend()} backend`,
-    );
-  }
-  if (path === "fused" || (path === "auto" && !probe && fusedAvailable(model))) {
-    return fusedLossAndGrads(model, x, y);
-  }
-  return tf.tidy(() => {
-    const cell = cellOf(model), cfg = cellConfig(model), p = model.params;
-    const T = x.shape[1];
-    const { x2d, states, saved } = runForward(model, x, true);
+function chunksOf(T: number, chunk: number): [number, number][] {
+  const size = Math.min(T, chunk);
+  const out: [number, number][] = [];
+  for (let a = 0; a < T; a += size) out.push([a, Math.min(T, a + size)]);
+  return out;
+}
 
-    // Readout and loss; its backward gives the direct dL/dh_t and the readout's gradients.
-    const lastOnly = model.task === "adding" && !model.attention;
-    const hLast = states[T].h;
-    const hs = lastOnly ? null : tf.stack(states.slice(1).map((s) => s.h)) as tf.Tensor3D;
-    const target = prepareTargets(model.task, y, model.outputSize);
-    const head = readout(model.task, model.attention, hs, hLast, p);
-    const { loss, dout } = headLoss(model.task, head.out, target);
-    const hb = readoutBackward(model.task, model.attention, hs, head, dout, p);
-    const direct: (tf.Tensor2D | null)[] = hb.dhs
-      ? tf.unstack(hb.dhs) as tf.Tensor2D[]
-      : new Array(T).fill(null);
-    if (hb.dhLast) direct[T - 1] = direct[T - 1] ? tf.add(direct[T - 1]!, hb.dhLast) : hb.dhLast;
+/** Caches a function of a small integer key. */
+function memo<R>(f: (i: number) => R): (i: number) => R {
+  const m = new Map<number, R>();
+  return (i) => {
+    if (!m.has(i)) m.set(i, f(i));
+    return m.get(i)!;
+  };
+}
 
-    // Backward through time: dh_t = direct_t + dL/dh_t through step t+1.
-    const dxs: tf.Tensor2D[] = new Array(T), drecs: tf.Tensor2D[] = new Array(T);
-    const dhs: tf.Tensor2D[] = probe ? new Array(T) : [];
-    let dhNext: tf.Tensor2D | null = null;
-    let dcNext: tf.Tensor2D | undefined;
-    for (let t = T - 1; t >= 0; t--) {
-      const d = direct[t];
-      const r = tf.tidy(() => {
-        const dh = d && dhNext ? tf.add(d, dhNext) as tf.Tensor2D : (d ?? dhNext)!;
-        const out = cell.backward(dh, dcNext, states[t], states[t + 1], saved![t], p, cfg, t === 0);
-        return { dh, ...out } as unknown as tf.TensorContainerObject;
-      }) as unknown as {
-        dh: tf.Tensor2D;
-        dx: tf.Tensor2D;
-        drec?: tf.Tensor2D;
-        dhPrev: tf.Tensor2D | null;
-        dcPrev?: tf.Tensor2D;
+/** One layer's input: per-step tensors [Bp, In] and stacked rows of a chunk [n·Bp, In]. */
+interface LayerInput<T> {
+  step(t: number): T;
+  rows(c: number): T;
+}
+
+/** One layer of one batch part after its forward pass. */
+interface LayerRun<T> {
+  input: LayerInput<T>;
+  /** states[0] is the zero state, states[t+1] the state after step t. */
+  states: State<T>[];
+  saved: T[][];
+}
+
+/** The forward pass of every part and layer; `keep` false frees the backward data as it goes. */
+function forward<T>(
+  o: Ops<T>,
+  s: NetSpec,
+  p: TensorMap<T>,
+  x: T,
+  keep: boolean,
+): { runs: LayerRun<T>[][]; chunks: [number, number][]; Bp: number } {
+  const cell = CELLS[s.base], L = s.layers, P = s.parts;
+  const { B, T, H } = s.head;
+  if (!(P >= 1 && B % P === 0)) throw new Error(`batch ${B} does not split into ${P} parts`);
+  const Bp = B / P, I = s.inputSize;
+  const chunks = chunksOf(T, o.chunk);
+  const xT = o.transpose(x, [1, 0, 2]); // [T, B, I]
+  const xParts = P > 1 ? o.split(xT, new Array(P).fill(Bp), 1) : [xT];
+  const sizes = chunks.map(([a, b]) => b - a);
+  const runs: LayerRun<T>[][] = xParts.map((xq) => {
+    let stepsMade = false;
+    const bySteps = memo(() => {
+      stepsMade = true;
+      return o.unstack(xq, T).map((t) => o.keep(t));
+    });
+    const byChunks = memo(() => chunks.length > 1 ? o.split(xq, sizes, 0) : [xq]);
+    const bottom: LayerInput<T> = {
+      step: (t) => bySteps(0)[t],
+      rows: memo((c) => o.reshape(byChunks(0)[c], [sizes[c] * Bp, I])),
+    };
+    const layers: LayerRun<T>[] = [];
+    for (let k = 0; k < L; k++) {
+      const below = layers[k - 1];
+      const input: LayerInput<T> = k === 0 ? bottom : {
+        step: (t) => below.states[t + 1].h,
+        rows: memo((c) => {
+          const [a, b] = chunks[c];
+          return o.reshape(o.stack(below.states.slice(a + 1, b + 1).map((st) => st.h)), [
+            (b - a) * Bp,
+            H,
+          ]);
+        }),
       };
-      // Free what step t no longer needs, so memory stays at the stacked essentials.
-      for (const s of saved![t]) s.dispose();
-      dcNext?.dispose();
-      if (dhNext && dhNext !== r.dh) dhNext.dispose();
-      if (d && d !== r.dh) d.dispose();
-      if (probe) dhs[t] = r.dh;
-      else r.dh.dispose();
-      dxs[t] = r.dx;
-      if (r.drec) drecs[t] = r.drec;
-      dhNext = r.dhPrev;
-      dcNext = r.dcPrev;
+      layers.push(runLayer(o, cell, s.cfg, layerParams(p, L, k, cell), input, chunks, Bp, keep));
     }
+    if (stepsMade) o.dispose(bySteps(0)); // the raw inputs x_t are read by forward steps only
+    return layers;
+  });
+  return { runs, chunks, Bp };
+}
 
-    const GH = dxs[0].shape[1];
-    const B = x.shape[0], H = model.hidden;
-    const dx = tf.reshape(tf.stack(dxs), [T * B, GH]) as tf.Tensor2D;
-    const drec = drecs[0] ? tf.reshape(tf.stack(drecs), [T * B, GH]) as tf.Tensor2D : dx;
-    const hPrev = tf.reshape(tf.stack(states.slice(0, T).map((s) => s.h)), [
-      T * B,
-      H,
-    ]) as tf.Tensor2D;
-    const grads: Params = (cell.paramGrads ?? matrixParamGrads)({ x: x2d, hPrev, dx, drec }, p);
-    Object.assign(grads, hb.grads);
-    const result: LossAndGrads = { loss, grads };
-    if (probe) result.dh = tf.stack(dhs) as tf.Tensor3D;
-    return result as unknown as tf.TensorContainerObject;
-  }) as unknown as LossAndGrads;
+function runLayer<T>(
+  o: Ops<T>,
+  cell: Cell,
+  cfg: CellConfig,
+  p: TensorMap<T>,
+  input: LayerInput<T>,
+  chunks: [number, number][],
+  Bp: number,
+  keep: boolean,
+): LayerRun<T> {
+  const H = cfg.hidden;
+  const zero = o.zeros([Bp, H]);
+  const states: State<T>[] = [cell.hasCellState ? { h: zero, c: zero } : { h: zero }];
+  const saved: T[][] = [];
+  chunks.forEach(([a, b], c) => {
+    const n = b - a;
+    const xp = o.reshape(o.add(o.matMul(input.rows(c), p.W_x), p.b), [n, Bp, -1]);
+    const pieces = cell.stepInputs
+      ? cell.stepInputs(o, xp, n, cfg)
+      : o.unstack(xp, n).map((t) => [t]);
+    o.dispose([xp]);
+    for (let t = a; t < b; t++) {
+      const xs = pieces[t - a];
+      const step = o.scope(() =>
+        cell.forward(
+          o,
+          {
+            xp: xs,
+            get x() {
+              return input.step(t);
+            },
+          },
+          states[t],
+          p,
+          cfg,
+        )
+      );
+      o.dispose(xs);
+      states.push(step.state);
+      if (keep) saved.push(step.saved);
+      else {
+        o.dispose(step.saved);
+        if (t > 0) o.dispose([states[t].c]); // c_{t-1} is not needed without a backward pass
+      }
+    }
+  });
+  return { input, states, saved };
+}
+
+/** The top layer's state h_t over the whole batch. */
+function topStates<T>(o: Ops<T>, runs: LayerRun<T>[][]): (t: number) => T {
+  const top = runs.map((layers) => layers[layers.length - 1]);
+  return top.length === 1
+    ? (t) => top[0].states[t + 1].h
+    : memo((t) => o.concat(top.map((r) => r.states[t + 1].h), 0));
+}
+
+/** The head's output on `x` (adding ŷ [B, 1]; copy logits rows [T·B, O]); inference only. */
+export function predictOut<T>(o: Ops<T>, s: NetSpec, p: TensorMap<T>, x: T): T {
+  const { runs } = forward(o, s, p, x, false);
+  return readout(o, s.head, topStates(o, runs), p).out;
+}
+
+/**
+ * The loss of the network on a batch and its gradients by BPTT. `x` [B, T, I]; `y`: adding [B]
+ * or [B, 1] float32, copy [B, T] int32 class indices. With `probe`, every layer's total dL/dh_t
+ * is kept for {@link Pass.dh} (eager; the graph executor always can).
+ */
+export function lossAndGradsOf<T>(
+  o: Ops<T>,
+  s: NetSpec,
+  p: TensorMap<T>,
+  x: T,
+  y: T,
+  opts: PassOptions & { probe?: boolean } = {},
+): Pass<T> {
+  const cell = CELLS[s.base], L = s.layers, P = s.parts;
+  const { T, H } = s.head;
+  const { runs, chunks, Bp } = forward(o, s, p, x, true);
+
+  // Readout and loss; its backward gives the direct dL/dh_t of the top layer and the readout's
+  // gradients.
+  const head = readout(o, s.head, topStates(o, runs), p);
+  const { loss, dout } = headLoss(
+    o,
+    s.head,
+    head.out,
+    prepareTargets(o, s.head, y),
+    opts.stepWeights,
+  );
+  const hb = head.backward(dout);
+  const directOf = memo((t) => {
+    const d = hb.direct(t);
+    return d && P > 1 ? o.split(d, new Array(P).fill(Bp), 0) : d ? [d] : null;
+  });
+
+  const gradLists: Record<string, T[]> = {};
+  const addGrad = (name: string, g: T) => (gradLists[name] ??= []).push(g);
+  const dhs: T[][][] = runs.map(() => []); // [part][layer][t]
+  runs.forEach((layers, q) => {
+    let direct: (t: number) => T | null = (t) => directOf(t)?.[q] ?? null;
+    for (let k = L - 1; k >= 0; k--) {
+      const run = layers[k], lp = layerParams(p, L, k, cell);
+      const back = backwardLayer(o, cell, s.cfg, lp, run, direct, T, opts.probe ?? false);
+      dhs[q][k] = back.dh;
+      const below: T[] = new Array(T);
+      chunks.forEach(([a, b], c) => {
+        const n = b - a;
+        const rows = (ts: T[]) => o.reshape(o.stack(ts), [n * Bp, -1]);
+        let dx: T | undefined, drec: T | undefined, hPrev: T | undefined;
+        const stacked: Stacked<T> = {
+          get x() {
+            return run.input.rows(c);
+          },
+          get dx() {
+            return dx ??= rows(back.dx.slice(a, b));
+          },
+          get drec() {
+            return drec ??= back.drec[a] ? rows(back.drec.slice(a, b)) : this.dx;
+          },
+          get hPrev() {
+            return hPrev ??= rows(run.states.slice(a, b).map((st) => st.h));
+          },
+        };
+        const g = (cell.paramGrads ?? matrixParamGrads)(o, stacked, lp);
+        for (const [name, t] of Object.entries(g)) addGrad(L === 1 ? name : `l${k}.${name}`, t);
+        if (k > 0) {
+          // dL/dh_t of the layer below through this layer's input projection: dxp_t W_xᵀ.
+          const dIn = o.reshape(o.matMul(stacked.dx, lp.W_x, false, true), [n, Bp, H]);
+          o.unstack(dIn, n).forEach((d, i) => below[a + i] = d);
+          o.dispose([dIn]);
+        }
+        o.dispose([dx, drec, hPrev, ...back.dx.slice(a, b), ...back.drec.slice(a, b)]);
+      });
+      o.dispose(run.saved.flat());
+      direct = (t) => below[t] ?? null;
+    }
+  });
+  for (const [name, g] of Object.entries(hb.grads)) addGrad(name, g);
+  const grads: TensorMap<T> = {};
+  for (const [name, list] of Object.entries(gradLists)) {
+    grads[name] = list.length === 1 ? list[0] : o.addN(list);
+    if (list.length > 1) o.dispose(list);
+  }
+  const dh = memo((k) => {
+    const at = (t: number) => P > 1 ? o.concat(dhs.map((layers) => layers[k][t]), 0) : dhs[0][k][t];
+    return o.stack(Array.from({ length: T }, (_, t) => at(t)));
+  });
+  return { loss, grads, dh };
+}
+
+/** The backward recurrence of one layer of one part, from step T−1 down to 0. */
+function backwardLayer<T>(
+  o: Ops<T>,
+  cell: Cell,
+  cfg: CellConfig,
+  p: TensorMap<T>,
+  run: LayerRun<T>,
+  direct: (t: number) => T | null,
+  T: number,
+  keepDh: boolean,
+): { dh: T[]; dx: T[]; drec: T[] } {
+  const dh: T[] = new Array(T), dx: T[] = new Array(T), drec: T[] = new Array(T);
+  let next: T | null = null;
+  let dcNext: T | undefined;
+  for (let t = T - 1; t >= 0; t--) {
+    const d = direct(t);
+    const r = o.scope(() => {
+      // dh_t = direct_t + dL/dh_t through step t+1.
+      const total = d && next ? o.add(d, next) : (d ?? next)!;
+      const out = cell.backward(
+        o,
+        total,
+        dcNext,
+        run.states[t],
+        run.states[t + 1],
+        run.saved[t],
+        p,
+        cfg,
+        t === 0,
+      );
+      return { total, ...out };
+    });
+    // Free what step t no longer needs, so memory stays at the stacked essentials.
+    o.dispose(run.saved[t]);
+    const spent = [dcNext, next !== r.total ? next : null, d !== r.total ? d : null];
+    o.dispose(spent);
+    if (keepDh) dh[t] = r.total;
+    else o.dispose([r.total]);
+    dx[t] = r.dx;
+    if (r.drec) drec[t] = r.drec;
+    next = r.dhPrev;
+    dcNext = r.dcPrev;
+  }
+  return { dh, dx, drec };
 }

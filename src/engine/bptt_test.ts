@@ -1,13 +1,13 @@
 import { initBackend, tf } from "../backend.ts";
 import { assert, assertEquals } from "../testing/assert.ts";
-import { lossAndGrads } from "./bptt.ts";
+import { lossAndGrads } from "./loss_and_grads.ts";
 import { evaluate } from "./evaluate.ts";
 import { CELL_NAMES, createModel, disposeModel, type Model, type Task } from "./model.ts";
 import { mulberry32 } from "./_test_rng.ts";
 
 const B = 2, T = 5, I = 3, H = 4;
 
-function tinyCase(cell: string, task: Task, seed: number) {
+function tinyCase(cell: string, task: Task, seed: number, layers = 1) {
   const u = mulberry32(seed);
   const O = task === "adding" ? 1 : 3;
   const model = createModel(cell, {
@@ -17,6 +17,7 @@ function tinyCase(cell: string, task: Task, seed: number) {
     hidden: H,
     uniform: u,
     alpha: 0.1,
+    layers,
   });
   // Scale weights up so that every cell is in a non-trivial regime (not all-linear, not dead).
   for (const [k, p] of Object.entries(model.params)) {
@@ -41,11 +42,20 @@ async function lossAt(model: Model, x: tf.Tensor3D, y: tf.Tensor): Promise<numbe
 }
 
 // Directional finite differences: (L(p + εv) − L(p − εv)) / 2ε against g·v, per parameter.
-for (const cell of [...CELL_NAMES, "lstm+attn", "rnn_tanh+attn"]) {
+const CASES = [
+  ...CELL_NAMES.map((cell) => ({ cell, layers: 1 })),
+  { cell: "lstm+attn", layers: 1 },
+  { cell: "rnn_tanh+attn", layers: 1 },
+  { cell: "gru", layers: 2 },
+  { cell: "mingru+attn", layers: 2 },
+  { cell: "lstm", layers: 2 },
+];
+for (const { cell, layers } of CASES) {
   for (const task of ["adding", "copy"] as const) {
-    Deno.test(`${cell} parameter gradients match finite differences (${task})`, async () => {
+    const name = `${cell}${layers > 1 ? ` ×${layers}` : ""}`;
+    Deno.test(`${name} parameter gradients match finite differences (${task})`, async () => {
       await initBackend("tensorflow");
-      const { model, x, y } = tinyCase(cell, task, 11);
+      const { model, x, y } = tinyCase(cell, task, 11, layers);
       const { loss, grads } = lossAndGrads(model, x, y);
       const eps = 1e-3;
       for (const name of Object.keys(model.params)) {
@@ -78,20 +88,22 @@ Deno.test("lossAndGrads returns one gradient per parameter, with matching shapes
   const { loss, grads, dh } = lossAndGrads(model, x, y, { probe: true });
   assertEquals(Object.keys(grads).sort(), Object.keys(model.params).sort());
   for (const [k, g] of Object.entries(grads)) assertEquals(g.shape, model.params[k].shape);
-  assertEquals(dh!.shape, [T, B, H]);
+  assertEquals(dh!.map((d) => d.shape), [[T, B, H]]);
   assertEquals(loss.shape, []);
-  tf.dispose([loss, dh!, ...Object.values(grads), x, y]);
+  tf.dispose([loss, ...dh!, ...Object.values(grads), x, y]);
   disposeModel(model);
 });
 
-Deno.test("lossAndGrads leaves no tensors behind but its results", async () => {
+Deno.test("lossAndGrads leaves no tensors behind but its results, on both executors", async () => {
   await initBackend("tensorflow");
-  const { model, x, y } = tinyCase("lstm+attn", "copy", 4);
-  const before = tf.memory().numTensors;
-  const { loss, grads, dh } = lossAndGrads(model, x, y, { probe: true });
-  assertEquals(tf.memory().numTensors, before + 2 + Object.keys(grads).length);
-  tf.dispose([loss, dh!, ...Object.values(grads)]);
-  assertEquals(tf.memory().numTensors, before);
+  const { model, x, y } = tinyCase("lstm+attn", "copy", 4, 2);
+  for (const path of ["graph", "eager"] as const) {
+    const before = tf.memory().numTensors;
+    const { loss, grads, dh } = lossAndGrads(model, x, y, { probe: true, path });
+    assertEquals(tf.memory().numTensors, before + 1 + 2 + Object.keys(grads).length, path);
+    tf.dispose([loss, ...dh!, ...Object.values(grads)]);
+    assertEquals(tf.memory().numTensors, before, path);
+  }
   tf.dispose([x, y]);
   disposeModel(model);
 });

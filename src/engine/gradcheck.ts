@@ -1,17 +1,18 @@
 /**
- * Checking the engine against gradient reference files (`../shared/reference/grads/*.json`,
- * PyTorch autograd in float64; format in `../shared/reference/CELLS.md`): set the file's weights
- * and inputs, run {@link lossAndGrads} with the probe, compare.
+ * Checking the engine against gradient reference files (PyTorch autograd in float64: the
+ * project's own in `fixtures/grads/`, made by `peers/torch/refgrad.py`; format in
+ * `../shared/reference/CELLS.md`): set the file's weights and inputs, run {@link lossAndGrads}
+ * with the probe, compare — the loss, every parameter gradient and every layer's ‖dL/dh_t‖.
  *
  * Errors are relative to each array's largest magnitude: max_i |ours_i − ref_i| / max_i |ref_i|
  * (absolute when the reference is all zeros); the loss error is |ours − ref| / |ref|.
  *
  * @module
  */
-import { tf } from "../backend.ts";
-import { lossAndGrads } from "./bptt.ts";
-import { graphAvailable } from "./tf_graph/runtime.ts";
+import { tf } from "./tf.ts";
+import { type EnginePath, lossAndGrads, resolvePath } from "./loss_and_grads.ts";
 import {
+  checkLayers,
   createModel,
   disposeModel,
   flatten,
@@ -40,12 +41,17 @@ export interface GradReference {
   H: number;
   O: number;
   alpha: number;
+  /** Stacked layers (1 when the file has no `layers` field). */
+  layers: number;
   params: Record<string, Float32Array>;
   x: Float32Array;
   /** adding: [B] targets; copy: [B·T] class indices. */
   y: Float32Array | Int32Array;
   loss: number;
+  /** The top layer's ‖dL/dh_t‖. */
   gradHNorms: number[];
+  /** Every layer's ‖dL/dh_t‖, bottom first (files with more than one layer). */
+  gradHNormsByLayer?: number[][];
   paramGrads: Record<string, Float64Array>;
 }
 
@@ -120,7 +126,13 @@ export function parseReference(json: unknown): GradReference {
   const cell = o.cell, task = o.task as Task;
   const B = int(o, "B"), T = int(o, "T"), I = int(o, "I"), H = int(o, "H"), O = int(o, "O");
   const alpha = o.alpha === undefined ? 0.01 : num(o, "alpha");
-  const shapes = paramShapes(cell, { inputSize: I, hidden: H, outputSize: O });
+  const layers = o.layers === undefined ? 1 : int(o, "layers");
+  try {
+    checkLayers(layers);
+  } catch (e) {
+    throw new MalformedReferenceError("layers", (e as Error).message);
+  }
+  const shapes = paramShapes(cell, { inputSize: I, hidden: H, outputSize: O, layers });
   for (const field of ["params", "param_grads"]) {
     const v = o[field];
     if (typeof v !== "object" || v === null || Array.isArray(v)) {
@@ -162,7 +174,31 @@ export function parseReference(json: unknown): GradReference {
   }
   const loss = num(o, "loss");
   const gradHNorms = Array.from(nested64(o.grad_h_norms, [T], "grad_h_norms"));
-  return { cell, task, B, T, I, H, O, alpha, params, x, y, loss, gradHNorms, paramGrads };
+  const ref: GradReference = {
+    cell,
+    task,
+    B,
+    T,
+    I,
+    H,
+    O,
+    alpha,
+    layers,
+    params,
+    x,
+    y,
+    loss,
+    gradHNorms,
+    paramGrads,
+  };
+  if (layers > 1) {
+    const by = nested64(o.grad_h_norms_by_layer, [layers, T], "grad_h_norms_by_layer");
+    ref.gradHNormsByLayer = Array.from(
+      { length: layers },
+      (_, k) => Array.from(by.subarray(k * T, (k + 1) * T)),
+    );
+  }
+  return ref;
 }
 
 /** Reads and validates a reference file. */
@@ -186,7 +222,7 @@ export interface GradcheckResult {
   loss: number;
   refLoss: number;
   lossError: number;
-  /** Max relative error of ‖dL/dh_t‖ over t. */
+  /** Max relative error of ‖dL/dh_t‖ over t (and over layers). */
   normsError: number;
   /** Max relative error per parameter gradient. */
   paramErrors: Record<string, number>;
@@ -198,7 +234,7 @@ export interface GradcheckResult {
 }
 
 /** Which engine path {@link gradcheck} takes: `auto` (the graph path where available). */
-export type GradcheckPath = "auto" | "graph" | "eager";
+export type GradcheckPath = EnginePath;
 
 /** max |a − r| / max |r| (absolute error if r is all zeros). */
 export function relativeError(actual: ArrayLike<number>, ref: ArrayLike<number>): number {
@@ -220,6 +256,7 @@ export function referenceModel(ref: GradReference): Model {
     hidden: ref.H,
     outputSize: ref.O,
     alpha: ref.alpha,
+    layers: ref.layers,
     uniform: () => (s = (s * 9301 + 49297) % 233280) / 233280, // overwritten below
   });
   setParams(model, ref.params);
@@ -238,17 +275,22 @@ export async function gradcheck(
     ? tf.tensor2d(ref.y as Float32Array, [ref.B, 1])
     : tf.tensor2d(ref.y as Int32Array, [ref.B, ref.T], "int32");
   try {
-    const out = lossAndGrads(model, x, y, { probe: true, path });
-    const norms = tf.tidy(() => tf.sqrt(tf.sum(tf.square(out.dh!), [1, 2])));
+    const used = resolvePath(path);
+    const out = lossAndGrads(model, x, y, { probe: true, path: used });
     const loss = (await out.loss.data())[0];
-    const normsData = await norms.data();
+    const byLayer = ref.gradHNormsByLayer ?? [ref.gradHNorms];
+    let normsError = 0;
+    for (const [k, d] of out.dh!.entries()) {
+      const norms = tf.tidy(() => tf.sqrt(tf.sum(tf.square(d), [1, 2])));
+      normsError = Math.max(normsError, relativeError(await norms.data(), byLayer[k]));
+      norms.dispose();
+    }
     const paramErrors: Record<string, number> = {};
     for (const [name, g] of Object.entries(ref.paramGrads)) {
       paramErrors[name] = relativeError(await out.grads[name].data(), g);
     }
-    tf.dispose([out.loss, out.dh!, norms, ...Object.values(out.grads)]);
+    tf.dispose([out.loss, ...out.dh!, ...Object.values(out.grads)]);
     const lossError = Math.abs(loss - ref.loss) / Math.max(Math.abs(ref.loss), 1e-30);
-    const normsError = relativeError(normsData, ref.gradHNorms);
     const maxError = Math.max(lossError, normsError, ...Object.values(paramErrors));
     return {
       cell: ref.cell,
@@ -260,7 +302,7 @@ export async function gradcheck(
       paramErrors,
       maxError,
       pass: maxError <= tolerance,
-      path: path !== "eager" && graphAvailable(model) ? "graph" : "eager",
+      path: used,
     };
   } finally {
     tf.dispose([x, y]);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { tf } from "../backend.ts";
+import { tf } from "./tf.ts";
 
 /** A U[0, 1) random source. */
 export type Uniform = () => number;

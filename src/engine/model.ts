@@ -1,17 +1,20 @@
 /**
- * A model: one recurrent cell (optionally with the attention readout) and a task head, as plain
- * tensors named as in CELLS.md (W_x, W_h | u, b, b_h, W_q, W_o, b_o).
+ * A model: a stack of recurrent layers of one cell (optionally with the attention readout) and a
+ * task head, as plain tensors named as in CELLS.md (W_x, W_h | u, b, b_h, W_q, W_o, b_o). With
+ * more than one layer each cell parameter carries its layer's prefix (`l0.W_x`, `l1.W_x`, …);
+ * the readout's names never do.
  *
  * @module
  */
-import { tf } from "../backend.ts";
+import { tf } from "./tf.ts";
 import { type BaseCellName, type Cell, type CellConfig, CELLS, type Params } from "./cells/mod.ts";
 import { bias, glorotUniform, type Uniform } from "./init.ts";
+import type { Task } from "./task.ts";
 
-/** The two heads of CELLS.md. */
-export type Task = "adding" | "copy";
-/** The accepted tasks. */
-export const TASKS: readonly Task[] = ["adding", "copy"];
+export { type Task, TASKS } from "./task.ts";
+
+/** The most layers a model may stack. */
+export const MAX_LAYERS = 8;
 
 /** Every base cell name (each composes with `+attn`). */
 export const CELL_NAMES = Object.keys(CELLS) as BaseCellName[];
@@ -53,6 +56,8 @@ export interface Model {
   alpha: number;
   /** The sequence length the model was built for (IndRNN's bound), if given. */
   seqLength?: number;
+  /** Stacked recurrent layers (1 … {@link MAX_LAYERS}); layer k ≥ 1 reads layer k−1's states. */
+  layers: number;
   /** Weights by CELLS.md name; replaced (never mutated) by updates. */
   params: Params;
 }
@@ -69,6 +74,8 @@ export interface ModelOptions {
   alpha?: number;
   /** Sequence length T: IndRNN initialises u in (2^{−1/T}, 2^{1/T}) and keeps |u| ≤ 2^{1/T}. */
   seqLength?: number;
+  /** Stacked recurrent layers (default 1). */
+  layers?: number;
 }
 
 /** The cell object of a model. */
@@ -77,8 +84,11 @@ export function cellOf(model: Pick<Model, "base">): Cell {
 }
 
 /** Per-cell constants of a model. */
-export function cellConfig(model: Model): CellConfig {
+export function cellConfig(
+  model: Pick<Model, "base" | "hidden" | "alpha" | "seqLength">,
+): CellConfig {
   return {
+    hidden: model.hidden,
     alpha: model.alpha,
     recurrentMax: model.base === "indrnn" && model.seqLength
       ? Math.pow(2, 1 / model.seqLength)
@@ -86,15 +96,37 @@ export function cellConfig(model: Model): CellConfig {
   };
 }
 
-/** Names and shapes of all parameters of a model (cell first, then W_q, W_o, b_o). */
+/** The name of layer `k`'s cell parameter `name` in a model of `layers` layers. */
+export function layerParamName(layers: number, k: number, name: string): string {
+  return layers === 1 ? name : `l${k}.${name}`;
+}
+
+/** Throws unless `layers` is a whole number in 1 … {@link MAX_LAYERS}. */
+export function checkLayers(layers: number): void {
+  if (!Number.isInteger(layers) || layers < 1 || layers > MAX_LAYERS) {
+    throw new Error(`layers must be a whole number from 1 to ${MAX_LAYERS}, got ${layers}`);
+  }
+}
+
+/**
+ * Names and shapes of all parameters of a model: the cell's, layer by layer (bottom first), then
+ * W_q, W_o, b_o.
+ */
 export function paramShapes(
   cellName: string,
-  dims: { inputSize: number; hidden: number; outputSize: number },
+  dims: { inputSize: number; hidden: number; outputSize: number; layers?: number },
 ): Record<string, number[]> {
   const { base, attention } = parseCellName(cellName);
-  const H = dims.hidden;
+  const H = dims.hidden, L = dims.layers ?? 1;
+  checkLayers(L);
+  const cells: Record<string, number[]> = {};
+  for (let k = 0; k < L; k++) {
+    for (const [name, shape] of Object.entries(CELLS[base].shapes(k ? H : dims.inputSize, H))) {
+      cells[layerParamName(L, k, name)] = shape;
+    }
+  }
   return {
-    ...CELLS[base].shapes(dims.inputSize, H),
+    ...cells,
     ...(attention ? { W_q: [H, H] } : {}),
     W_o: [attention ? 2 * H : H, dims.outputSize],
     b_o: [dims.outputSize],
@@ -102,18 +134,24 @@ export function paramShapes(
 }
 
 /**
- * A freshly initialised model. The cell's documented initialiser draws first, then the readout:
- * W_q (attention) and W_o Glorot-uniform, b_o = 0. Same `uniform` sequence → same weights.
+ * A freshly initialised model. The cell's documented initialiser draws first, layer by layer from
+ * the bottom, then the readout: W_q (attention) and W_o Glorot-uniform, b_o = 0. Same `uniform`
+ * sequence → same weights.
  */
 export function createModel(cellName: string, opts: ModelOptions): Model {
   const { base, attention } = parseCellName(cellName);
-  const H = opts.hidden;
-  const params: Params = CELLS[base].init({
-    inputSize: opts.inputSize,
-    hidden: H,
-    uniform: opts.uniform,
-    seqLength: opts.seqLength,
-  });
+  const H = opts.hidden, L = opts.layers ?? 1;
+  checkLayers(L);
+  const params: Params = {};
+  for (let k = 0; k < L; k++) {
+    const layer = CELLS[base].init({
+      inputSize: k ? H : opts.inputSize,
+      hidden: H,
+      uniform: opts.uniform,
+      seqLength: opts.seqLength,
+    });
+    for (const [name, t] of Object.entries(layer)) params[layerParamName(L, k, name)] = t;
+  }
   if (attention) params.W_q = glorotUniform(opts.uniform, H, H);
   params.W_o = glorotUniform(opts.uniform, attention ? 2 * H : H, opts.outputSize);
   params.b_o = bias(opts.outputSize);
@@ -127,6 +165,7 @@ export function createModel(cellName: string, opts: ModelOptions): Model {
     outputSize: opts.outputSize,
     alpha: opts.alpha ?? 0.01,
     ...(opts.seqLength ? { seqLength: opts.seqLength } : {}),
+    layers: L,
     params,
   };
 }

@@ -17,7 +17,16 @@ Deno.test("cell names parse with an optional +attn suffix", () => {
   assertEquals(isCellName("gru+attn"), true);
   assertEquals(isCellName("transformer"), false);
   assertThrows(() => parseCellName("lstm+attn+attn"), Error, "unknown cell");
-  assertEquals(CELL_NAMES, ["rnn_tanh", "rnn_relu", "rnn_leaky", "irnn", "indrnn", "lstm", "gru"]);
+  assertEquals(CELL_NAMES, [
+    "rnn_tanh",
+    "rnn_relu",
+    "rnn_leaky",
+    "irnn",
+    "indrnn",
+    "lstm",
+    "gru",
+    "mingru",
+  ]);
 });
 
 Deno.test("setParams checks names and shapes", async () => {
@@ -70,4 +79,45 @@ Deno.test("predict and evaluate give the task's shapes and metrics", async () =>
   tf.dispose([x, yA, logits, best, yC, recalled, ea.loss, ea.accuracy, ec.loss, ec.accuracy]);
   disposeModel(a);
   disposeModel(c);
+});
+
+Deno.test("stacked models prefix each layer's cell parameters; layers outside 1–8 are refused", () => {
+  const u = mulberry32(1);
+  const m = createModel("lstm+attn", {
+    task: "adding",
+    inputSize: 2,
+    outputSize: 1,
+    hidden: 3,
+    uniform: u,
+    layers: 2,
+  });
+  assertEquals(Object.keys(m.params), [
+    "l0.W_x",
+    "l0.W_h",
+    "l0.b",
+    "l1.W_x",
+    "l1.W_h",
+    "l1.b",
+    "W_q",
+    "W_o",
+    "b_o",
+  ]);
+  assertEquals(m.params["l0.W_x"].shape, [2, 12]);
+  assertEquals(m.params["l1.W_x"].shape, [3, 12]);
+  disposeModel(m);
+  for (const layers of [0, 9, 1.5]) {
+    assertThrows(
+      () =>
+        createModel("gru", {
+          task: "adding",
+          inputSize: 2,
+          outputSize: 1,
+          hidden: 3,
+          uniform: u,
+          layers,
+        }),
+      Error,
+      "layers must be a whole number from 1 to 8",
+    );
+  }
 });

@@ -1,27 +1,15 @@
 /**
  * Adam (Kingma & Ba 2015, bias-corrected, in PyTorch's form) and gradient clipping by global norm
- * (Pascanu, Mikolov & Bengio 2013). All tensor ops, no host reads; old tensors are disposed as new
- * ones replace them, so memory stays flat over any number of steps.
+ * (Pascanu, Mikolov & Bengio 2013), written once against {@link Ops}: the eager step below runs
+ * them on tfjs tensors, the graph executor emits the same formulas into its training graph (or
+ * TensorFlow's fused `ResourceApplyAdam`, the same update, where the library has it).
  *
  * @module
  */
-import { tf } from "../backend.ts";
+import { tf } from "./tf.ts";
 import type { Params } from "./cells/mod.ts";
-import { hasOps, RawOps } from "./_tf_raw.ts";
-
-// On the tensorflow backend Adam and the global norm run as raw TensorFlow ops (`_tf_raw.ts`):
-// the same formulas with the scalars made once per step, without tfjs's per-op bookkeeping
-// (about half the time; issue 9).
-const RAW_PROBE = {
-  AdamOps: (r: RawOps) => {
-    const a = r.of(tf.ones([2]));
-    r.addN([r.l2Loss(a), r.l2Loss(a)]);
-    r.div(r.unary("Sqrt", a), r.unary("Square", a));
-  },
-};
-function rawAvailable(): boolean {
-  return tf.getBackend() === "tensorflow" && tf.tidy(() => hasOps(RAW_PROBE));
-}
+import { eagerOps } from "./eager_ops.ts";
+import type { Ops, TensorMap } from "./ops.ts";
 
 /** Adam's hyper-parameters. */
 export interface AdamOptions {
@@ -74,27 +62,90 @@ export function disposeAdam(opt: Adam): void {
   opt.v = {};
 }
 
+/** The per-step scalars of an Adam update, as tensors of the executor. */
+export interface AdamScalars<T> {
+  beta1: T;
+  /** 1 − β1. */
+  oneMinusBeta1: T;
+  beta2: T;
+  /** 1 − β2. */
+  oneMinusBeta2: T;
+  /** lr / (1 − β1ᵗ). */
+  stepSize: T;
+  /** 1 / √(1 − β2ᵗ). */
+  invSqrtBc2: T;
+  epsilon: T;
+}
+
+/** The host values of {@link AdamScalars} for step `t` (1-based), in their field order. */
+export function adamScalarValues(opt: Pick<Adam, "lr" | "beta1" | "beta2" | "epsilon">, t: number) {
+  return {
+    beta1: opt.beta1,
+    oneMinusBeta1: 1 - opt.beta1,
+    beta2: opt.beta2,
+    oneMinusBeta2: 1 - opt.beta2,
+    stepSize: opt.lr / (1 - Math.pow(opt.beta1, t)),
+    invSqrtBc2: 1 / Math.sqrt(1 - Math.pow(opt.beta2, t)),
+    epsilon: opt.epsilon,
+  };
+}
+
 /**
- * One Adam step: m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;
- * p ← p − (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + ε).
- * Returns the new parameters (the caller owns and disposes the old ones); replaces `opt.m`/`opt.v`.
+ * One parameter's Adam update: m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;
+ * p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε).
+ */
+export function adamRule<T>(
+  o: Ops<T>,
+  p: T,
+  m: T,
+  v: T,
+  g: T,
+  s: AdamScalars<T>,
+): { p: T; m: T; v: T } {
+  const m1 = o.add(o.mul(m, s.beta1), o.mul(g, s.oneMinusBeta1));
+  const v1 = o.add(o.mul(v, s.beta2), o.mul(o.mul(g, g), s.oneMinusBeta2));
+  const denom = o.add(o.mul(o.sqrt(v1), s.invSqrtBc2), s.epsilon);
+  return { p: o.sub(p, o.mul(o.div(m1, denom), s.stepSize)), m: m1, v: v1 };
+}
+
+/** √(Σ ‖g‖²) over all gradients, as a scalar. */
+export function globalNormOf<T>(o: Ops<T>, grads: TensorMap<T>): T {
+  const squares = Object.values(grads).map((g) => o.sumSquares(g));
+  return o.sqrt(squares.length === 1 ? squares[0] : o.addN(squares));
+}
+
+/** Scales every gradient by min(1, maxNorm / ‖g‖) (Pascanu et al. 2013), given their norm. */
+export function clipByGlobalNormOf<T>(
+  o: Ops<T>,
+  grads: TensorMap<T>,
+  maxNorm: T,
+  norm: T,
+): TensorMap<T> {
+  const scale = o.minimum(o.scalar(1), o.div(maxNorm, o.maximum(norm, o.scalar(1e-12))));
+  const out: TensorMap<T> = {};
+  for (const [k, g] of Object.entries(grads)) out[k] = o.mul(g, scale);
+  return out;
+}
+
+/**
+ * One eager Adam step over every parameter. Returns the new parameters (the caller owns and
+ * disposes the old ones); replaces `opt.m`/`opt.v`, disposing the old moments.
  */
 export function adamUpdate(opt: Adam, params: Params, grads: Params): Params {
   opt.step++;
-  const t = opt.step;
-  const stepSize = opt.lr / (1 - Math.pow(opt.beta1, t));
-  const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(opt.beta2, t));
-  const out = rawAvailable() ? rawAdam(opt, params, grads, stepSize, invSqrtBc2) : tf.tidy(() => {
+  const values = adamScalarValues(opt, opt.step);
+  const out = tf.tidy(() => {
+    const s = Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, tf.scalar(v)]),
+    ) as unknown as AdamScalars<tf.Tensor>;
     const next: Record<string, Params> = { p: {}, m: {}, v: {} };
     for (const [k, p] of Object.entries(params)) {
       const g = grads[k];
       if (!g) throw new Error(`adam: no gradient for parameter ${k}`);
-      const m = tf.add(tf.mul(opt.m[k], opt.beta1), tf.mul(g, 1 - opt.beta1));
-      const v = tf.add(tf.mul(opt.v[k], opt.beta2), tf.mul(tf.square(g), 1 - opt.beta2));
-      const denom = tf.add(tf.mul(tf.sqrt(v), invSqrtBc2), opt.epsilon);
-      next.p[k] = tf.sub(p, tf.mul(tf.div(m, denom), stepSize));
-      next.m[k] = m;
-      next.v[k] = v;
+      const r = adamRule(eagerOps, p, opt.m[k], opt.v[k], g, s);
+      next.p[k] = r.p;
+      next.m[k] = r.m;
+      next.v[k] = r.v;
     }
     return next as unknown as tf.TensorContainerObject;
   }) as unknown as Record<string, Params>;
@@ -104,66 +155,19 @@ export function adamUpdate(opt: Adam, params: Params, grads: Params): Params {
   return out.p;
 }
 
-/** {@link adamUpdate}'s formulas, op for op, on raw TensorFlow handles. */
-function rawAdam(
-  opt: Adam,
-  params: Params,
-  grads: Params,
-  stepSize: number,
-  invSqrtBc2: number,
-): Record<string, Params> {
-  const r = new RawOps();
-  try {
-    const b1 = r.scalar(opt.beta1), c1 = r.scalar(1 - opt.beta1);
-    const b2 = r.scalar(opt.beta2), c2 = r.scalar(1 - opt.beta2);
-    const ib = r.scalar(invSqrtBc2), eps = r.scalar(opt.epsilon), lr = r.scalar(stepSize);
-    const next: Record<string, Params> = { p: {}, m: {}, v: {} };
-    for (const [k, p] of Object.entries(params)) {
-      const gt = grads[k];
-      if (!gt) throw new Error(`adam: no gradient for parameter ${k}`);
-      const g = r.of(gt);
-      const m1 = r.mul(r.of(opt.m[k]), b1), m2 = r.mul(g, c1), m = r.add(m1, m2);
-      const sq = r.unary("Square", g);
-      const v1 = r.mul(r.of(opt.v[k]), b2), v2 = r.mul(sq, c2), v = r.add(v1, v2);
-      const sv = r.unary("Sqrt", v), sc = r.mul(sv, ib), denom = r.add(sc, eps);
-      const q = r.div(m, denom), step = r.mul(q, lr), np = r.sub(r.of(p), step);
-      r.free(m1, m2, sq, v1, v2, sv, sc, denom, q, step);
-      next.p[k] = r.wrap(np);
-      next.m[k] = r.wrap(m);
-      next.v[k] = r.wrap(v);
-    }
-    return next;
-  } finally {
-    r.dispose();
-  }
-}
-
-/** √(Σ ‖g‖²) over all gradients, as a scalar tensor. */
+/** √(Σ ‖g‖²) over all gradients, as a scalar tensor (eager). */
 export function globalNorm(grads: Params): tf.Scalar {
-  if (rawAvailable()) {
-    // Σ ‖g‖² = 2 Σ L2Loss(g) (L2Loss is Σ x² / 2; the factor 2 is exact).
-    const r = new RawOps();
-    try {
-      const halves = Object.values(grads).map((g) => r.l2Loss(r.of(g)));
-      const half = halves.length === 1 ? halves[0] : r.addN(halves);
-      const two = r.scalar(2), sum = r.mul(half, two);
-      return r.wrap<tf.Scalar>(r.unary("Sqrt", sum));
-    } finally {
-      r.dispose();
-    }
-  }
-  return tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
+  return tf.tidy(() => globalNormOf(eagerOps, grads)) as tf.Scalar;
 }
 
-/**
- * Scales all gradients by min(1, maxNorm / ‖g‖) (Pascanu et al. 2013), given their global norm.
- * Returns new tensors; the inputs are left to the caller.
- */
+/** Eager {@link clipByGlobalNormOf}: new tensors; the inputs are left to the caller. */
 export function clipByGlobalNorm(grads: Params, maxNorm: number, norm: tf.Scalar): Params {
-  return tf.tidy(() => {
-    const scale = tf.minimum(1, tf.div(maxNorm, tf.maximum(norm, 1e-12)));
-    const out: Params = {};
-    for (const [k, g] of Object.entries(grads)) out[k] = tf.mul(g, scale);
-    return out as unknown as tf.TensorContainerObject;
-  }) as unknown as Params;
+  return tf.tidy(() =>
+    clipByGlobalNormOf(
+      eagerOps,
+      grads,
+      tf.scalar(maxNorm),
+      norm,
+    ) as unknown as tf.TensorContainerObject
+  ) as unknown as Params;
 }

@@ -1,7 +1,7 @@
 import { initBackend, tf } from "../backend.ts";
 import { assertAlmostEquals, assertEquals, assertLess } from "../testing/assert.ts";
 import { adamUpdate, clipByGlobalNorm, createAdam, disposeAdam, globalNorm } from "./optim.ts";
-import { trainStep } from "./train_step.ts";
+import { trainStep } from "./eager.ts";
 import { createModel, disposeModel } from "./model.ts";
 import { addingBatch, mulberry32 } from "./_test_rng.ts";
 
@@ -43,7 +43,7 @@ Deno.test("clipping by global norm rescales all gradients together, and only abo
   tf.dispose([g.a, g.b, norm, c.a, c.b, same.a, same.b]);
 });
 
-Deno.test("fifty training steps keep the tensor count flat and lower the loss", async () => {
+Deno.test("fifty eager training steps keep the tensor count flat and lower the loss", async () => {
   await initBackend("tensorflow");
   const B = 16, T = 10;
   const model = createModel("indrnn+attn", {

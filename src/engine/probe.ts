@@ -1,6 +1,7 @@
 /**
- * The gradient probe: for every step t, ‖dL/dh_t‖_F over the batch (the total derivative through
- * all later steps), and the share of exactly-zero and of subnormal entries in dL/dh_t.
+ * The gradient probe's statistics: for every step t, ‖dL/dh_t‖_F over the batch (the total
+ * derivative through all later steps), and the share of exactly-zero and of subnormal entries in
+ * dL/dh_t.
  *
  * Vanishing gradients underflow to subnormal floats (|x| < 2^−126), which x86 CPUs process up to
  * ten times slower unless flush-to-zero is on. TensorFlow's CPU kernels run with flush-to-zero and
@@ -10,15 +11,14 @@
  *
  * @module
  */
-import { tf } from "../backend.ts";
-import { lossAndGrads } from "./bptt.ts";
-import type { Model } from "./model.ts";
 
-/** Per-step gradient statistics, index t = 0 … T−1. */
+/** Per-step gradient statistics, index t = 0 … T−1 (of the top layer). */
 export interface GradientProfile {
   norms: number[];
   zeroFraction: number[];
   subnormalFraction: number[];
+  /** With more than one layer: every layer's norms, bottom first (the last equals `norms`). */
+  layerNorms?: number[][];
 }
 
 /** Norms and zero/subnormal shares per step of a time-major [T, B, H] float32 buffer. */
@@ -40,19 +40,4 @@ export function profileOf(data: Float32Array, T: number): GradientProfile {
     subnormalFraction.push(subs / per);
   }
   return { norms, zeroFraction, subnormalFraction };
-}
-
-/** Runs forward and backward on a batch and profiles dL/dh_t for every step (reads the host). */
-export async function gradientProbe(
-  model: Model,
-  x: tf.Tensor3D,
-  y: tf.Tensor,
-): Promise<GradientProfile> {
-  const { loss, grads, dh } = lossAndGrads(model, x, y, { probe: true });
-  try {
-    const data = await dh!.data() as Float32Array;
-    return profileOf(data, dh!.shape[0]);
-  } finally {
-    tf.dispose([loss, dh!, ...Object.values(grads)]);
-  }
 }

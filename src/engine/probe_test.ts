@@ -1,6 +1,7 @@
 import { initBackend, tf } from "../backend.ts";
 import { assertAlmostEquals, assertEquals, assertGreater, assertLess } from "../testing/assert.ts";
-import { gradientProbe, profileOf } from "./probe.ts";
+import { gradientProbe } from "./loss_and_grads.ts";
+import { profileOf } from "./probe.ts";
 import { createModel, disposeModel } from "./model.ts";
 import { addingBatch, mulberry32 } from "./_test_rng.ts";
 

@@ -22,13 +22,13 @@ import {
 } from "../data/mod.ts";
 import type { Batch } from "../data/mod.ts";
 import {
-  createAdam,
   createModel,
+  createTrainer,
   disposeModel,
   evaluate,
   gradientProbe,
   type Model,
-  trainStep,
+  type Trainer,
 } from "../engine/mod.ts";
 import type {
   CurvePoint,
@@ -140,7 +140,7 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
   const probes: ProbeRecord[] = [];
   const stepMs: number[] = [];
   let model: Model | null = null;
-  let optimizer: ReturnType<typeof createAdam> | null = null;
+  let trainer: Trainer | null = null;
   let last: EvalMetrics | null = null;
   let lastTrainLoss: number | null = null;
   let status: RunStatus = "ok";
@@ -153,7 +153,7 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
   const probe = async (at: number) => {
     const { x, y } = batchTensors(probeBatch);
     try {
-      const p = await gradientProbe(model!, x, y);
+      const p = await gradientProbe(trainer ? trainer.sync() : model!, x, y);
       probes.push({
         step: at,
         norms: p.norms,
@@ -204,8 +204,8 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
       alpha: c.alpha,
       seqLength: taskSteps(spec),
     });
-    optimizer = createAdam(model.params, c.optimizer);
     if (c.probeAt.includes(0)) await probe(0);
+    trainer = createTrainer(model, { adam: c.optimizer, clipNorm: c.clipNorm ?? undefined });
     const stream = batchStream(spec, c.seed, c.batch);
     let windowStart = performance.now();
     let windowSteps = 0;
@@ -220,9 +220,9 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
       if (hooks.shouldStop?.()) throw new RunInterrupted("interrupted");
       const batch = stream.next();
       const t0 = performance.now();
-      // Not in a tidy of ours: trainStep replaces model.params with tensors that must outlive it.
+      // Not in a tidy of ours: an eager step replaces model.params with tensors that must outlive it.
       const { x, y } = batchTensors(batch);
-      const out = trainStep(model, optimizer, x, y, { clipNorm: c.clipNorm ?? undefined });
+      const out = trainer.step(x, y);
       x.dispose();
       y.dispose();
       stepMs.push(performance.now() - t0);
@@ -240,7 +240,7 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
         }
       }
       if (isEval) {
-        last = await evaluateTestSet(model, test, step);
+        last = await evaluateTestSet(trainer.sync(), test, step);
         const point = curve[curve.length - 1];
         Object.assign(point, {
           test_loss: last.test_loss,
@@ -275,7 +275,7 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
       p.loss.dispose();
       p.gradNorm.dispose();
     }
-    optimizer?.dispose();
+    trainer?.dispose();
     if (model) disposeModel(model);
   }
   const solved = status === "ok" && last !== null &&

@@ -6,8 +6,6 @@
  *
  * @module
  */
-import { tf } from "../../backend.ts";
-import { sigmoidGrad, tanhGrad } from "../_fused.ts";
 import { bias, glorotUniform, orthogonal } from "../init.ts";
 import type { Cell } from "./types.ts";
 
@@ -23,42 +21,38 @@ export const gru: Cell = {
     b: bias(3 * H),
     b_h: bias(3 * H),
   }),
-  // Split the projection into [gx_r gx_z] and gx_n once for all steps, not per step.
-  stepInputs: (xp, H) => {
-    const [rz, n] = tf.split(xp, [2 * H, H], 2);
-    const rzs = tf.unstack(rz) as tf.Tensor2D[], ns = tf.unstack(n) as tf.Tensor2D[];
-    rz.dispose();
-    n.dispose();
+  // Split the projection into [gx_r gx_z] and gx_n once per chunk of steps, not per step.
+  stepInputs: (o, xp, n, { hidden: H }) => {
+    const [rz, nx] = o.split(xp, [2 * H, H], 2);
+    const rzs = o.unstack(rz, n), ns = o.unstack(nx, n);
+    o.dispose([rz, nx]);
     return rzs.map((t, k) => [t, ns[k]]);
   },
 
-  forward: ([gxRZ, gxN], prev, p) => {
-    const H = prev.h.shape[1];
-    const gh = tf.add(tf.matMul(prev.h, p.W_h), p.b_h);
-    const [ghRZ, ghN] = tf.split(gh, [2 * H, H], 1) as tf.Tensor2D[];
-    const [r, u] = tf.split(tf.sigmoid(tf.add(gxRZ, ghRZ)), 2, 1) as tf.Tensor2D[];
-    const n = tf.tanh(tf.add(gxN, tf.mul(r, ghN)));
-    const hMinusN = tf.sub(prev.h, n);
-    const h = tf.add(n, tf.mul(u, hMinusN)) as tf.Tensor2D; // = (1 − u) ⊙ n + u ⊙ h_{t-1}
+  forward: (o, { xp: [gxRZ, gxN] }, prev, p, { hidden: H }) => {
+    const gh = o.add(o.matMul(prev.h, p.W_h), p.b_h);
+    const [ghRZ, ghN] = o.split(gh, [2 * H, H], 1);
+    const [r, u] = o.split(o.sigmoid(o.add(gxRZ, ghRZ)), [H, H], 1);
+    const n = o.tanh(o.add(gxN, o.mul(r, ghN)));
+    const hMinusN = o.sub(prev.h, n);
+    const h = o.add(n, o.mul(u, hMinusN)); // = (1 − u) ⊙ n + u ⊙ h_{t-1}
     return { state: { h }, saved: [r, u, n, ghN, hMinusN] };
   },
   // dn = dh ⊙ (1 − u);  du = dh ⊙ (h_{t-1} − n);  dn_pre = dn ⊙ tanh'
   // dgx = [dr_pre, du_pre, dn_pre],  dgh = [dr_pre, du_pre, dn_pre ⊙ r],  dr = dn_pre ⊙ gh_n
   // dh_{t-1} = dh ⊙ u + dgh W_hᵀ
-  backward: (dh, _dc, _prev, _state, saved, p, _cfg, first) => {
-    const [r, u, n, ghN, hMinusN] = saved as tf.Tensor2D[];
-    const dhU = tf.mul(dh, u) as tf.Tensor2D;
-    const dnPre = tanhGrad(n, tf.sub(dh, dhU) as tf.Tensor2D);
-    const drz = tf.concat([
-      sigmoidGrad(r, tf.mul(dnPre, ghN) as tf.Tensor2D),
-      sigmoidGrad(u, tf.mul(dh, hMinusN) as tf.Tensor2D),
-    ], 1);
-    const dx = tf.concat([drz, dnPre], 1) as tf.Tensor2D;
-    const drec = tf.concat([drz, tf.mul(dnPre, r)], 1) as tf.Tensor2D;
+  backward: (o, dh, _dc, _prev, _state, saved, p, _cfg, first) => {
+    const [r, u, n, ghN, hMinusN] = saved;
+    const dhU = o.mul(dh, u);
+    const dnPre = o.tanhGrad(n, o.sub(dh, dhU));
+    const dr = o.sigmoidGrad(r, o.mul(dnPre, ghN));
+    const du = o.sigmoidGrad(u, o.mul(dh, hMinusN));
+    const dx = o.concat([dr, du, dnPre], 1);
+    const drec = o.concat([dr, du, o.mul(dnPre, r)], 1);
     return {
       dx,
       drec,
-      dhPrev: first ? null : tf.add(dhU, tf.matMul(drec, p.W_h, false, true)),
+      dhPrev: first ? null : o.add(dhU, o.matMul(drec, p.W_h, false, true)),
     };
   },
 };

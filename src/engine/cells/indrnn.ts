@@ -1,16 +1,16 @@
 /**
  * `indrnn` — Li et al. 2018, "Independently Recurrent Neural Network": h_t = relu(x_t W_x + u ⊙
  * h_{t-1} + b) with a recurrent *vector* u [H], so each unit's gradient through k steps is
- * Π u_n·relu' — it neither vanishes nor explodes when u_n is kept near 1.
+ * Π u_n·relu' — it neither vanishes nor explodes when u_n is kept near 1. The paper stacks such
+ * layers (a single layer has no cross-unit recurrence at all, and cannot solve the adding
+ * problem); `layers: 2` in a suite is the published form.
  *
- * Init and constraint as the paper does for the adding problem (T up to 5000), for the layer that
- * feeds the readout: u ~ U(2^{−1/T}, 2^{1/T}) and |u| ≤ 2^{1/T} after every update (T = the
- * model's `seqLength`; without one, u ~ U(0, 1) and no bound); W_x ~ N(0, 0.001²); b = 0.
+ * Init and constraint as the paper does for the adding problem (T up to 5000), in every layer:
+ * u ~ U(2^{−1/T}, 2^{1/T}) and |u| ≤ 2^{1/T} after every update (T = the model's `seqLength`;
+ * without one, u ~ U(0, 1) and no bound); W_x ~ N(0, 0.001²); b = 0.
  *
  * @module
  */
-import { tf } from "../../backend.ts";
-import { reluGrad } from "../_fused.ts";
 import { bias, gaussian, uniformIn } from "../init.ts";
 import type { Cell } from "./types.ts";
 
@@ -27,25 +27,25 @@ export const indrnn: Cell = {
       : uniformIn(uniform, [H], 0, 1),
     b: bias(H),
   }),
-  constrain: (p, cfg) =>
+  constrain: (o, p, cfg) =>
     cfg.recurrentMax === undefined
       ? p
-      : { ...p, u: tf.clipByValue(p.u, -cfg.recurrentMax, cfg.recurrentMax) },
+      : { ...p, u: o.clipByValue(p.u, -cfg.recurrentMax, cfg.recurrentMax) },
 
   // a = xp_t + u ⊙ h_{t-1};  h_t = relu(a)
-  forward: ([xp], prev, p) => ({
-    state: { h: tf.relu(tf.add(xp, tf.mul(prev.h, p.u))) },
+  forward: (o, { xp: [xp] }, prev, p) => ({
+    state: { h: o.relu(o.add(xp, o.mul(prev.h, p.u))) },
     saved: [],
   }),
   // da = dh ⊙ [h_t > 0];  dh_{t-1} = da ⊙ u
-  backward: (dh, _dc, _prev, state, _saved, p, _cfg, first) => {
-    const da = reluGrad(state.h, dh);
-    return { dx: da, dhPrev: first ? null : tf.mul(da, p.u) as tf.Tensor2D };
+  backward: (o, dh, _dc, _prev, state, _saved, p, _cfg, first) => {
+    const da = o.reluGrad(state.h, dh, 0);
+    return { dx: da, dhPrev: first ? null : o.mul(da, p.u) };
   },
   // du = Σ_{t,b} da ⊙ h_{t-1}
-  paramGrads: (s) => ({
-    W_x: tf.matMul(s.x, s.dx, true, false),
-    u: tf.sum(tf.mul(s.dx, s.hPrev), 0),
-    b: tf.sum(s.dx, 0),
+  paramGrads: (o, s) => ({
+    W_x: o.matMul(s.x, s.dx, true, false),
+    u: o.sum(o.mul(s.dx, s.hPrev), [0]),
+    b: o.sum(s.dx, [0]),
   }),
 };

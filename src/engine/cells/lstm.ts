@@ -5,10 +5,11 @@
  * Init: W_x Glorot-uniform, W_h orthogonal, b = 0 except the forget block = 1 (Jozefowicz et al.
  * 2015), so that c_t is carried — the additive path that keeps gradients from vanishing.
  *
+ * Where the executor has a fused LSTM kernel (TensorFlow's `LSTMBlockCell`) the forward step is
+ * that one op; the backward is the element-wise rule below either way.
+ *
  * @module
  */
-import { tf } from "../../backend.ts";
-import { sigmoidGrad, tanhGrad } from "../_fused.ts";
 import { bias, glorotUniform, orthogonal } from "../init.ts";
 import type { Cell } from "./types.ts";
 
@@ -16,6 +17,7 @@ export const lstm: Cell = {
   name: "lstm",
   summary: "LSTM, gates i, f, g, o; forget bias 1",
   gates: 4,
+  hasCellState: true,
   paramNames: ["W_x", "W_h", "b"],
   shapes: (I, H) => ({ W_x: [I, 4 * H], W_h: [H, 4 * H], b: [4 * H] }),
   init: ({ inputSize: I, hidden: H, uniform }) => ({
@@ -24,34 +26,36 @@ export const lstm: Cell = {
     b: bias(4 * H, { from: H, to: 2 * H, value: 1 }),
   }),
 
-  // One matmul and one split per step: [z_i z_f | z_g | z_o], then σ on i and f together.
-  forward: ([xp], prev, p) => {
-    const H = prev.h.shape[1];
-    const z = tf.add(xp, tf.matMul(prev.h, p.W_h));
-    const [zif, zg, zo] = tf.split(z, [2 * H, H, H], 1);
-    const [i, f] = tf.split(tf.sigmoid(zif), 2, 1) as tf.Tensor2D[];
-    const g = tf.tanh(zg), o = tf.sigmoid(zo);
-    const c = tf.add(tf.mul(f, prev.c!), tf.mul(i, g)) as tf.Tensor2D;
-    const tc = tf.tanh(c);
-    return { state: { h: tf.mul(o, tc) as tf.Tensor2D, c }, saved: [i, f, g, o, tc] };
+  // One matmul and one split per step, then c_t = σ(z_f) c_{t-1} + σ(z_i) tanh(z_g).
+  forward: (o, input, prev, p, { hidden: H }) => {
+    if (o.lstmBlock) {
+      const s = o.lstmBlock(input.x, prev.c!, prev.h, p.W_x, p.W_h, p.b);
+      return { state: { h: s.h, c: s.c }, saved: [s.i, s.f, s.g, s.o, s.tc] };
+    }
+    const z = o.add(input.xp[0], o.matMul(prev.h, p.W_h));
+    const [zi, zf, zg, zo] = o.split(z, [H, H, H, H], 1);
+    const i = o.sigmoid(zi), f = o.sigmoid(zf), g = o.tanh(zg), og = o.sigmoid(zo);
+    const c = o.add(o.mul(f, prev.c!), o.mul(i, g));
+    const tc = o.tanh(c);
+    return { state: { h: o.mul(og, tc), c }, saved: [i, f, g, og, tc] };
   },
   // dc = dc_next + dh ⊙ o ⊙ (1 − tanh²c_t)
   // dz_i = dc ⊙ g ⊙ σ'   dz_f = dc ⊙ c_{t-1} ⊙ σ'   dz_g = dc ⊙ i ⊙ tanh'   dz_o = dh ⊙ tanh c_t ⊙ σ'
   // dc_{t-1} = dc ⊙ f;  dh_{t-1} = dz W_hᵀ
-  backward: (dh, dcNext, prev, _state, saved, p, _cfg, first) => {
-    const [i, f, g, o, tc] = saved as tf.Tensor2D[];
-    let dc = tanhGrad(tc, tf.mul(dh, o) as tf.Tensor2D);
-    if (dcNext) dc = tf.add(dc, dcNext);
-    const dz = tf.concat([
-      sigmoidGrad(i, tf.mul(dc, g)),
-      sigmoidGrad(f, tf.mul(dc, prev.c!)),
-      tanhGrad(g, tf.mul(dc, i)),
-      sigmoidGrad(o, tf.mul(dh, tc)),
-    ], 1) as tf.Tensor2D;
+  backward: (o, dh, dcNext, prev, _state, saved, p, _cfg, first) => {
+    const [i, f, g, og, tc] = saved;
+    const dcH = o.tanhGrad(tc, o.mul(dh, og));
+    const dc = dcNext ? o.add(dcH, dcNext) : dcH;
+    const dz = o.concat([
+      o.sigmoidGrad(i, o.mul(dc, g)),
+      o.sigmoidGrad(f, o.mul(dc, prev.c!)),
+      o.tanhGrad(g, o.mul(dc, i)),
+      o.sigmoidGrad(og, o.mul(dh, tc)),
+    ], 1);
     return {
       dx: dz,
-      dhPrev: first ? null : tf.matMul(dz, p.W_h, false, true),
-      dcPrev: first ? undefined : tf.mul(dc, f) as tf.Tensor2D,
+      dhPrev: first ? null : o.matMul(dz, p.W_h, false, true),
+      dcPrev: first ? undefined : o.mul(dc, f),
     };
   },
 };

@@ -1,7 +1,8 @@
 /**
  * The cell zoo. Adding a cell = one new file in this folder implementing {@link Cell} (forward
- * step, backward step and initialiser side by side) plus one line in {@link CELLS} below; the BPTT
- * driver, the attention readout, gradcheck, tests and benches pick it up from the registry.
+ * step, backward step and initialiser side by side, against the tensor-operations interface) plus
+ * one line in {@link CELLS} below; both executors, the attention readout, stacking, gradcheck,
+ * the tests, the benches and the report (its cell order and colours) pick it up from here.
  *
  * @example
  * ```ts
@@ -15,6 +16,7 @@ import { gru } from "./gru.ts";
 import { indrnn } from "./indrnn.ts";
 import { irnn } from "./irnn.ts";
 import { lstm } from "./lstm.ts";
+import { mingru } from "./mingru.ts";
 import { rnnLeaky } from "./rnn_leaky.ts";
 import { rnnRelu } from "./rnn_relu.ts";
 import { rnnTanh } from "./rnn_tanh.ts";
@@ -28,9 +30,10 @@ export type {
   Params,
   Stacked,
   State,
+  StepInput,
 } from "./types.ts";
 
-/** Every base cell, by name. */
+/** Every base cell, by name, in the order the report lists them. */
 export const CELLS = {
   rnn_tanh: rnnTanh,
   rnn_relu: rnnRelu,
@@ -39,6 +42,7 @@ export const CELLS = {
   indrnn: indrnn,
   lstm: lstm,
   gru: gru,
+  mingru: mingru,
 } as const satisfies Record<string, Cell>;
 
 /** A base cell name. */

@@ -5,8 +5,6 @@
  *
  * @module
  */
-import { tf } from "../../backend.ts";
-import { reluGrad } from "../_fused.ts";
 import { rnnRelu } from "./rnn_relu.ts";
 import type { Cell } from "./types.ts";
 
@@ -16,13 +14,13 @@ export const rnnLeaky: Cell = {
   summary: "h_t = leaky_α(x_t W_x + h_{t-1} W_h + b)",
 
   // a = xp_t + h_{t-1} W_h;  h_t = leaky(a)
-  forward: ([xp], prev, p, cfg) => ({
-    state: { h: tf.leakyRelu(tf.add(xp, tf.matMul(prev.h, p.W_h)), cfg.alpha) },
+  forward: (o, { xp: [xp] }, prev, p, cfg) => ({
+    state: { h: o.leakyRelu(o.add(xp, o.matMul(prev.h, p.W_h)), cfg.alpha) },
     saved: [],
   }),
   // da = dh ⊙ (1 if a > 0 else α) (a > 0 ⇔ h_t > 0);  dh_{t-1} = da W_hᵀ
-  backward: (dh, _dc, _prev, state, _saved, p, cfg, first) => {
-    const da = reluGrad(state.h, dh, cfg.alpha);
-    return { dx: da, dhPrev: first ? null : tf.matMul(da, p.W_h, false, true) };
+  backward: (o, dh, _dc, _prev, state, _saved, p, cfg, first) => {
+    const da = o.reluGrad(state.h, dh, cfg.alpha);
+    return { dx: da, dhPrev: first ? null : o.matMul(da, p.W_h, false, true) };
   },
 };

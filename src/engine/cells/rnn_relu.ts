@@ -6,8 +6,6 @@
  *
  * @module
  */
-import { tf } from "../../backend.ts";
-import { reluGrad } from "../_fused.ts";
 import { rnnTanh } from "./rnn_tanh.ts";
 import type { Cell } from "./types.ts";
 
@@ -23,13 +21,13 @@ export const rnnRelu: Cell = {
   init,
 
   // a = xp_t + h_{t-1} W_h;  h_t = relu(a)
-  forward: ([xp], prev, p) => ({
-    state: { h: tf.relu(tf.add(xp, tf.matMul(prev.h, p.W_h))) },
+  forward: (o, { xp: [xp] }, prev, p) => ({
+    state: { h: o.relu(o.add(xp, o.matMul(prev.h, p.W_h))) },
     saved: [],
   }),
   // da = dh ⊙ [a > 0] (= [h_t > 0]);  dh_{t-1} = da W_hᵀ
-  backward: (dh, _dc, _prev, state, _saved, p, _cfg, first) => {
-    const da = reluGrad(state.h, dh);
-    return { dx: da, dhPrev: first ? null : tf.matMul(da, p.W_h, false, true) };
+  backward: (o, dh, _dc, _prev, state, _saved, p, _cfg, first) => {
+    const da = o.reluGrad(state.h, dh, 0);
+    return { dx: da, dhPrev: first ? null : o.matMul(da, p.W_h, false, true) };
   },
 };

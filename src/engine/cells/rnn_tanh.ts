@@ -8,8 +8,6 @@
  *
  * @module
  */
-import { tf } from "../../backend.ts";
-import { tanhGrad } from "../_fused.ts";
 import { uniformIn } from "../init.ts";
 import type { Cell } from "./types.ts";
 
@@ -26,13 +24,13 @@ export const rnnTanh: Cell = {
   }),
 
   // a = xp_t + h_{t-1} W_h;  h_t = tanh(a)
-  forward: ([xp], prev, p) => ({
-    state: { h: tf.tanh(tf.add(xp, tf.matMul(prev.h, p.W_h))) },
+  forward: (o, { xp: [xp] }, prev, p) => ({
+    state: { h: o.tanh(o.add(xp, o.matMul(prev.h, p.W_h))) },
     saved: [],
   }),
   // da = dh ⊙ (1 − h_t²);  dh_{t-1} = da W_hᵀ
-  backward: (dh, _dc, _prev, state, _saved, p, _cfg, first) => {
-    const da = tanhGrad(state.h, dh);
-    return { dx: da, dhPrev: first ? null : tf.matMul(da, p.W_h, false, true) };
+  backward: (o, dh, _dc, _prev, state, _saved, p, _cfg, first) => {
+    const da = o.tanhGrad(state.h, dh);
+    return { dx: da, dhPrev: first ? null : o.matMul(da, p.W_h, false, true) };
   },
 };

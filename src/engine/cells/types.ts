@@ -1,25 +1,28 @@
 /**
  * The interface every cell implements. A cell is one file holding, side by side in the notation of
- * `../shared/reference/CELLS.md`, its forward step, its backward step and its initialiser.
+ * `../shared/reference/CELLS.md`, its forward step, its backward step and its initialiser, written
+ * once against the tensor-operations interface {@link Ops} and so run by every executor (eager
+ * tfjs and TensorFlow graph emission).
  *
  * The BPTT driver (`../bptt.ts`) does everything that is common to all cells: it projects the
- * inputs of every step with one matmul (`xp = X W_x + b`, time-major), runs `forward` per step,
- * hands the readout the stacked states, runs `backward` per step from the last step down, and
- * finally forms the weight gradients from the stacked pre-activation gradients with one matmul each
- * (`paramGrads`).
+ * inputs of every step with one matmul per chunk of steps (`xp = X W_x + b`, time-major), runs
+ * `forward` per step, hands the readout the states, runs `backward` per step from the last step
+ * down, and forms the weight gradients from the stacked pre-activation gradients with one matmul
+ * each per chunk (`paramGrads`).
  *
  * @module
  */
-import type { tf } from "../../backend.ts";
+import type { tf } from "../tf.ts";
 import type { Uniform } from "../init.ts";
+import type { Ops, TensorMap } from "../ops.ts";
 
-/** A cell's parameters, by their CELLS.md names (W_x, W_h, b, b_h, u). */
-export type Params = Record<string, tf.Tensor>;
+/** A model's parameters as tfjs tensors, by their CELLS.md names (W_x, W_h, b, b_h, u, …). */
+export type Params = TensorMap<tf.Tensor>;
 
 /** The recurrent state after one step: h, plus c for the LSTM. */
-export interface State {
-  h: tf.Tensor2D;
-  c?: tf.Tensor2D;
+export interface State<T> {
+  h: T;
+  c?: T;
 }
 
 /** What `createModel` passes to a cell's initialiser. */
@@ -31,35 +34,44 @@ export interface InitOptions {
   seqLength?: number;
 }
 
-/** Per-cell constants (e.g. the LeakyReLU slope). */
+/** Per-cell constants. */
 export interface CellConfig {
+  /** Hidden width H. */
+  hidden: number;
+  /** The LeakyReLU slope. */
   alpha: number;
   /** IndRNN: bound on |u| (2^{1/T}); undefined = unconstrained. */
   recurrentMax?: number;
 }
 
-/** The output of one backward step. */
-export interface BackwardStep {
-  /** dL/d(xp_t): gradient of the input projection x_t W_x + b, [B, G·H]. */
-  dx: tf.Tensor2D;
-  /** dL/d of the recurrent pre-activation (h_{t-1} W_h [+ b_h]); omit when it equals dx. */
-  drec?: tf.Tensor2D;
-  /** dL/dh_{t-1} through this step (null at t = 0, where it is not needed). */
-  dhPrev: tf.Tensor2D | null;
-  /** dL/dc_{t-1} (LSTM). */
-  dcPrev?: tf.Tensor2D;
+/** One step's input: the projection x_t W_x + b in the cell's pieces, and the raw input x_t. */
+export interface StepInput<T> {
+  xp: T[];
+  x: T;
 }
 
-/** The stacked, time-major 2-D views `paramGrads` forms the weight gradients from. */
-export interface Stacked {
-  /** Inputs x_t, [T·B, I]. */
-  x: tf.Tensor2D;
-  /** States h_{t-1}, [T·B, H]. */
-  hPrev: tf.Tensor2D;
-  /** dL/d(xp_t), [T·B, G·H]. */
-  dx: tf.Tensor2D;
-  /** dL/d(recurrent pre-activation), [T·B, G·H] (the same tensor as dx when the cell has none). */
-  drec: tf.Tensor2D;
+/** The output of one backward step. */
+export interface BackwardStep<T> {
+  /** dL/d(xp_t): gradient of the input projection x_t W_x + b, [B, G·H]. */
+  dx: T;
+  /** dL/d of the recurrent pre-activation (h_{t-1} W_h [+ b_h]); omit when it equals dx. */
+  drec?: T;
+  /** dL/dh_{t-1} through this step (null at t = 0, where it is not needed). */
+  dhPrev: T | null;
+  /** dL/dc_{t-1} (LSTM). */
+  dcPrev?: T;
+}
+
+/** The stacked, time-major 2-D rows of a chunk of steps that `paramGrads` reads. */
+export interface Stacked<T> {
+  /** Inputs x_t, [n·B, I]. */
+  x: T;
+  /** States h_{t-1}, [n·B, H]. */
+  hPrev: T;
+  /** dL/d(xp_t), [n·B, G·H]. */
+  dx: T;
+  /** dL/d(recurrent pre-activation), [n·B, G·H] (the same tensor as dx when the cell has none). */
+  drec: T;
 }
 
 /** A recurrent cell. */
@@ -70,43 +82,47 @@ export interface Cell {
   summary: string;
   /** Gate blocks G: W_x is [I, G·H]. */
   gates: number;
+  /** The state carries c besides h (LSTM). */
+  hasCellState?: boolean;
   /** Names of the parameters, in CELLS.md order. */
   paramNames: readonly string[];
   /** Parameter shapes for input width I and hidden width H. */
   shapes(I: number, H: number): Record<string, number[]>;
-  /** The documented, seeded initialiser. */
+  /** The documented, seeded initialiser (tfjs tensors on the current backend). */
   init(opts: InitOptions): Params;
   /** Projects parameters back onto their allowed set after an update (IndRNN's |u| bound). */
-  constrain?(params: Params, cfg: CellConfig): Params;
+  constrain?<T>(o: Ops<T>, p: TensorMap<T>, cfg: CellConfig): TensorMap<T>;
   /**
-   * Splits the time-major projection xp [T, B, G·H] into per-step inputs (default: unstack).
-   * The driver disposes them after each forward step: do not keep them in `saved`.
+   * Splits a chunk of the time-major projection xp [n, B, G·H] into per-step pieces
+   * (default: one piece per step).
    */
-  stepInputs?(xp: tf.Tensor3D, H: number): tf.Tensor2D[][];
+  stepInputs?<T>(o: Ops<T>, xp: T, n: number, cfg: CellConfig): T[][];
   /**
-   * One forward step: the new state and what the backward step needs (`saved`, disposed by the
+   * One forward step: the new state and what the backward step needs (`saved`, freed by the
    * driver after the backward step; must not alias the state or the inputs).
    */
-  forward(
-    xp: tf.Tensor2D[],
-    prev: State,
-    p: Params,
+  forward<T>(
+    o: Ops<T>,
+    x: StepInput<T>,
+    prev: State<T>,
+    p: TensorMap<T>,
     cfg: CellConfig,
-  ): { state: State; saved: tf.Tensor[] };
+  ): { state: State<T>; saved: T[] };
   /**
    * One backward step, given dh = dL/dh_t (total: direct + through step t+1) and dcNext
    * (dL/dc_t through step t+1, LSTM; undefined at the last step).
    */
-  backward(
-    dh: tf.Tensor2D,
-    dcNext: tf.Tensor2D | undefined,
-    prev: State,
-    state: State,
-    saved: tf.Tensor[],
-    p: Params,
+  backward<T>(
+    o: Ops<T>,
+    dh: T,
+    dcNext: T | undefined,
+    prev: State<T>,
+    state: State<T>,
+    saved: T[],
+    p: TensorMap<T>,
     cfg: CellConfig,
     first: boolean,
-  ): BackwardStep;
-  /** Weight gradients from the stacked views (default: {@link matrixParamGrads}). */
-  paramGrads?(s: Stacked, p: Params): Params;
+  ): BackwardStep<T>;
+  /** Weight gradients from a chunk's stacked rows (default: {@link matrixParamGrads}). */
+  paramGrads?<T>(o: Ops<T>, s: Stacked<T>, p: TensorMap<T>): TensorMap<T>;
 }

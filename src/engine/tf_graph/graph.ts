@@ -261,7 +261,7 @@ export function sessionConfig(
     ...varint(opts.interOpThreads),
     // graph_options (10) { rewrite_options (10) { disable_meta_optimizer (19) = true } }: Grappler
     // folds our pre-transposed W_hᵀ back into transposed matmuls and adds nothing these graphs
-    // need; without it LSTM and the plain RNNs stepped 5–25% faster (issue 9), and sessions
+    // need; without it LSTM and the plain RNNs stepped 5–25% faster, and sessions
     // start sooner.
     0x52,
     0x05,

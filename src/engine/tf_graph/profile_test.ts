@@ -4,7 +4,7 @@ import { createModel, disposeModel } from "../model.ts";
 import { createAdam } from "../optim.ts";
 import { mulberry32 } from "../_test_rng.ts";
 import { nodeStats, summarize } from "./profile.ts";
-import { graphTrainStep } from "./trainer.ts";
+import { graphTrainer } from "./trainer.ts";
 
 // Minimal protobuf encoding for the fields profile.ts reads.
 function varint(n: number): number[] {
@@ -82,11 +82,11 @@ Deno.test("a traced graph step hands over kernels for every unrolled step", asyn
     hidden: 8,
     uniform: u,
   });
-  const opt = createAdam(model.params, { lr: 1e-3 });
+  const trainer = graphTrainer(model, createAdam(model.params, { lr: 1e-3 }));
   const x = tf.tensor3d(Float32Array.from({ length: 16 * T * 2 }, u), [16, T, 2]);
   const y = tf.tensor1d(Float32Array.from({ length: 16 }, u));
   let meta: Uint8Array | null = null;
-  const out = graphTrainStep(model, opt, x, y, undefined, (m) => meta = m);
+  const out = trainer.run(x, y, (m) => meta = m);
   const p = summarize(nodeStats(meta!));
   const count = (op: string) => p.byOp.find((o) => o.op === op)?.count ?? 0;
   assertEquals(count("Tanh"), T);
@@ -95,6 +95,6 @@ Deno.test("a traced graph step hands over kernels for every unrolled step", asyn
   assertEquals(count("ResourceApplyAdam"), Object.keys(model.params).length);
   assert(p.kernelMicros > 0 && p.spanMicros > 0);
   tf.dispose([out.loss, out.gradNorm, x, y]);
+  trainer.dispose();
   disposeModel(model);
-  opt.dispose();
 });

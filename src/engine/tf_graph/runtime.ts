@@ -5,19 +5,14 @@
  *
  * @module
  */
-import { currentBackend, interOpThreads, tf } from "../../backend.ts";
-import type { LossAndGrads } from "../bptt.ts";
+import { currentBackend, interOpThreads } from "../../backend.ts";
+import { tf } from "../tf.ts";
+import type { LossAndGrads } from "../eager.ts";
 import type { Params } from "../cells/mod.ts";
-import { cellConfig, type Model } from "../model.ts";
+import { cellConfig, type Model, paramShapes } from "../model.ts";
 import { Graph, Session, sessionConfig } from "./graph.ts";
 import { loadTfC, type TfC, TfError } from "./tf_c.ts";
-import {
-  batchParts,
-  buildTrainGraph,
-  type GraphSpec,
-  graphSupports,
-  type TrainGraph,
-} from "./train_graph.ts";
+import { batchParts, buildTrainGraph, type GraphSpec, type TrainGraph } from "./train_graph.ts";
 
 /** A built graph with a session on it. */
 export interface Compiled {
@@ -37,16 +32,23 @@ export function graphThreads(): { intraOpThreads: number; interOpThreads: number
 }
 
 /**
- * Builds `spec`'s graph and opens a session on it (throws TensorFlow's message on failure). An
- * LSTM whose library lacks the block-cell kernels is built from element-wise ops instead.
+ * Builds `spec`'s graph and opens a session on it (throws TensorFlow's message on failure). Where
+ * the library lacks a fused kernel (`LSTMBlockCell`, `ResourceApplyAdam`) the graph is built from
+ * the generic formulas instead.
  */
 export function compile(spec: GraphSpec): Compiled {
   const c = loadTfC();
   if (!c) throw new Error("the TensorFlow C API is not loaded");
+  const shapes = paramShapes(`${spec.base}${spec.attention ? "+attn" : ""}`, {
+    inputSize: spec.inputSize,
+    hidden: spec.hidden,
+    outputSize: spec.outputSize,
+    layers: spec.layers,
+  });
   const build = (s: GraphSpec) => {
     const g = new Graph(c);
     try {
-      return { g, tg: buildTrainGraph(g, s) };
+      return { g, tg: buildTrainGraph(g, s, shapes) };
     } catch (e) {
       c.sym.TF_DeleteGraph(g.ptr);
       throw e;
@@ -56,8 +58,9 @@ export function compile(spec: GraphSpec): Compiled {
   try {
     built = build(spec);
   } catch (e) {
-    if (!(spec.lstmBlock && e instanceof TfError)) throw e;
-    built = build({ ...spec, lstmBlock: false });
+    // A library without the fused kernels: the generic formulas, the same math.
+    if (!((spec.lstmBlock || spec.fusedAdam) && e instanceof TfError)) throw e;
+    built = build({ ...spec, lstmBlock: false, fusedAdam: false });
   }
   return { c, tg: built.tg, session: new Session(built.g, sessionConfig(graphThreads())) };
 }
@@ -68,19 +71,24 @@ export function graphPathEnabled(): boolean {
 }
 
 /**
- * True when `model` can take the graph path: tensorflow backend, the C API loads, the cell is
- * built by `train_graph.ts`, and `RNN_GRADBENCH_GRAPH` is not `0`.
+ * True when the graph path can run: tensorflow backend, the C API loads, and
+ * `RNN_GRADBENCH_GRAPH` is not `0`. Every cell of the registry builds (the graph is the BPTT
+ * driver run on the graph executor).
  */
-export function graphAvailable(model: Pick<Model, "base">): boolean {
-  return tf.getBackend() === "tensorflow" && graphPathEnabled() &&
-    graphSupports(model.base) && loadTfC() !== null;
+export function graphAvailable(): boolean {
+  return tf.getBackend() === "tensorflow" && graphPathEnabled() && loadTfC() !== null;
 }
 
 /**
  * The graph spec of `model` on a batch of shape [B, T, …]: the batch split for this session's
- * inter-op threads, LSTM on the block-cell kernels.
+ * inter-op threads, LSTM on the block-cell kernel, Adam on `ResourceApplyAdam`; `recall` makes
+ * the loss the copy task's recall loss (the probe's).
  */
-export function specOf(model: Model, batchShape: readonly number[]): GraphSpec {
+export function specOf(
+  model: Model,
+  batchShape: readonly number[],
+  opts: { recall?: number } = {},
+): GraphSpec {
   const recurrentMax = cellConfig(model).recurrentMax;
   return {
     base: model.base,
@@ -89,12 +97,15 @@ export function specOf(model: Model, batchShape: readonly number[]): GraphSpec {
     inputSize: model.inputSize,
     hidden: model.hidden,
     outputSize: model.outputSize,
+    layers: model.layers,
     alpha: model.alpha,
     ...(recurrentMax !== undefined ? { recurrentMax } : {}),
     batch: batchShape[0],
     steps: batchShape[1],
     parts: batchParts(batchShape[0], graphThreads().interOpThreads),
     lstmBlock: true,
+    fusedAdam: true,
+    ...(opts.recall ? { recall: opts.recall } : {}),
   };
 }
 
@@ -135,7 +146,7 @@ export function cachedRunner(spec: GraphSpec, probe: boolean) {
     const names = Object.keys(comp.tg.params);
     const run = comp.session.runner(
       [comp.tg.x, comp.tg.y, ...names.map((k) => comp.tg.params[k].read)],
-      [comp.tg.loss, ...names.map((k) => comp.tg.grads[k]), ...(probe ? [comp.tg.dh] : [])],
+      [comp.tg.loss, ...names.map((k) => comp.tg.grads[k]), ...(probe ? comp.tg.dh : [])],
     );
     e = { ...comp, run, probe };
     if (cache.size >= MAX_CACHED) {
@@ -155,16 +166,16 @@ export function clearGraphCache(): void {
 }
 
 /**
- * `lossAndGrads` on the graph path: the parameter reads are fed from `model.params`, so the
+ * Loss and gradients on the graph path: the parameter reads are fed from `model.params`, so the
  * session's variables are not involved. Returns new tfjs tensors (the caller disposes them).
  */
 export function graphLossAndGrads(
   model: Model,
   x: tf.Tensor3D,
   y: tf.Tensor,
-  probe: boolean,
+  opts: { probe?: boolean; recall?: number } = {},
 ): LossAndGrads {
-  return lossAndGradsOn(specOf(model, x.shape), model, x, y, probe);
+  return lossAndGradsOn(specOf(model, x.shape, opts), model, x, y, opts.probe ?? false);
 }
 
 /** {@link graphLossAndGrads} for an explicit spec (tests pin `parts` and `lstmBlock`). */
@@ -193,7 +204,9 @@ export function lossAndGradsOn(
     const result: LossAndGrads = { loss, grads };
     if (probe) {
       const { steps: T, batch: B, hidden: H } = spec;
-      result.dh = tf.tensor3d(c.readFloats(outs[1 + names.length]), [T, B, H]);
+      result.dh = tg.dh.map((_, k) =>
+        tf.tensor3d(c.readFloats(outs[1 + names.length + k]), [T, B, H])
+      );
     }
     return result;
   } finally {

@@ -6,7 +6,7 @@
  * tfjs-node only reaches TensorFlow's *eager* API, one op per call (~8 µs of dispatch each even on
  * raw handles). A session runs a whole graph — a training step of T unrolled steps — in one call,
  * with its executor's ~1 µs per op and independent ops (the weight-gradient matmuls) on a second
- * core (issue 9). Only what the graph path uses is bound here.
+ * core. Only what the graph path uses is bound here.
  *
  * @module
  */

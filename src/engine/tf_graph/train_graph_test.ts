@@ -1,15 +1,15 @@
 import { initBackend, tf } from "../../backend.ts";
 import { assert, assertEquals, assertThrows } from "../../testing/assert.ts";
-import { lossAndGrads } from "../bptt.ts";
+import { eagerLossAndGrads } from "../eager.ts";
 import { relativeError } from "../gradcheck.ts";
-import { disposeModel, type Task } from "../model.ts";
+import { lossAndGrads } from "../loss_and_grads.ts";
+import { CELL_NAMES, disposeModel, type Task } from "../model.ts";
 import { randomCase as randomCaseOf } from "../_test_rng.ts";
 import { clearGraphCache, graphAvailable, lossAndGradsOn, specOf } from "./runtime.ts";
-import { batchParts, GRAPH_CELLS, graphSupports } from "./train_graph.ts";
-import { CELLS } from "../cells/mod.ts";
+import { batchParts } from "./train_graph.ts";
 
-const randomCase = (cell: string, task: Task, seed: number, B: number) =>
-  randomCaseOf(cell, task, seed, { B, T: 7, I: 3, H: 6 });
+const randomCase = (cell: string, task: Task, seed: number, B: number, layers = 1) =>
+  randomCaseOf(cell, task, seed, { B, T: 7, I: 3, H: 6, layers });
 
 Deno.test("batchParts: the most parts ≤ threads that divide the batch, ≥ 16 rows each", () => {
   assertEquals(batchParts(64, 2), 2);
@@ -21,51 +21,60 @@ Deno.test("batchParts: the most parts ≤ threads that divide the batch, ≥ 16 
   assertEquals(batchParts(4, 8), 1);
 });
 
-Deno.test("the graph path covers every cell, on tensorflow only", async () => {
+Deno.test("the graph path is available on tensorflow only", async () => {
   await initBackend("tensorflow");
-  assertEquals([...GRAPH_CELLS].sort(), Object.keys(CELLS).sort());
-  for (const base of GRAPH_CELLS) {
-    assert(graphSupports(base), base);
-    assert(graphAvailable({ base }), base);
-  }
-  assert(!graphSupports("nope"));
+  assert(graphAvailable());
   await initBackend("cpu");
-  assertEquals(graphAvailable({ base: "lstm" }), false);
+  assertEquals(graphAvailable(), false);
   await initBackend("tensorflow");
 });
 
-// Every cell (± attention) × task × batch split (× LSTM kernel) against the generic per-cell path.
-for (const cell of GRAPH_CELLS.flatMap((c) => [c, `${c}+attn`])) {
-  Deno.test(`${cell}: the graph path gives the generic path's loss, gradients and dL/dh_t`, async () => {
+// The two executors run the same driver: every cell (± attention) × task × layers × batch split
+// (× LSTM kernel) of the graph executor against the eager one, and the copy task's recall loss.
+for (const cell of CELL_NAMES.flatMap((c) => [c, `${c}+attn`])) {
+  Deno.test(`${cell}: the graph executor gives the eager executor's loss, gradients and dL/dh_t`, async () => {
     await initBackend("tensorflow");
     for (const task of ["adding", "copy"] as const) {
-      const { model, x, y } = randomCase(cell, task, 11, 32);
-      const ref = lossAndGrads(model, x, y, { probe: true, path: "generic" });
-      const lref = (await ref.loss.data())[0];
-      for (const parts of [1, 2]) {
-        const lstm = cell.startsWith("lstm");
-        for (const lstmBlock of lstm ? [true, false] : [false]) {
-          const what = `${task}, ${parts} part(s)${lstm ? `, block ${lstmBlock}` : ""}`;
-          const spec = { ...specOf(model, x.shape), parts, lstmBlock };
-          const before = tf.memory().numTensors;
-          const out = lossAndGradsOn(spec, model, x, y, true);
-          assertEquals(tf.memory().numTensors, before + 2 + Object.keys(model.params).length);
-          const l = (await out.loss.data())[0];
-          assert(Math.abs(l - lref) <= 1e-6 * Math.abs(lref), `${what}: loss ${l} vs ${lref}`);
-          assertEquals(Object.keys(out.grads).sort(), Object.keys(ref.grads).sort());
-          for (const [k, g] of Object.entries(ref.grads)) {
-            assertEquals(out.grads[k].shape, g.shape, `${what}: ${k} shape`);
-            const err = relativeError(await out.grads[k].data(), await g.data());
-            assert(err < 1e-5, `${what}: ${k} relative error ${err}`);
+      for (const layers of [1, 2]) {
+        const { model, x, y } = randomCase(cell, task, 11, 32, layers);
+        for (const recall of task === "copy" ? [undefined, 3] : [undefined]) {
+          const ref = eagerLossAndGrads(model, x, y, { probe: true, recall });
+          const lref = (await ref.loss.data())[0];
+          for (const parts of [1, 2]) {
+            const lstm = cell.startsWith("lstm");
+            for (const lstmBlock of lstm ? [true, false] : [false]) {
+              const what = `${task}, ${layers} layer(s), ${parts} part(s)${
+                lstm ? `, block ${lstmBlock}` : ""
+              }${recall ? ", recall loss" : ""}`;
+              const spec = { ...specOf(model, x.shape, { recall }), parts, lstmBlock };
+              const before = tf.memory().numTensors;
+              const out = lossAndGradsOn(spec, model, x, y, true);
+              assertEquals(
+                tf.memory().numTensors,
+                before + 1 + layers + Object.keys(model.params).length,
+              );
+              const l = (await out.loss.data())[0];
+              assert(Math.abs(l - lref) <= 1e-5 * Math.abs(lref), `${what}: loss ${l} vs ${lref}`);
+              assertEquals(Object.keys(out.grads).sort(), Object.keys(ref.grads).sort());
+              for (const [k, g] of Object.entries(ref.grads)) {
+                assertEquals(out.grads[k].shape, g.shape, `${what}: ${k} shape`);
+                const err = relativeError(await out.grads[k].data(), await g.data());
+                assert(err < 1e-5, `${what}: ${k} relative error ${err}`);
+              }
+              assertEquals(out.dh!.length, layers);
+              for (const [k, d] of ref.dh!.entries()) {
+                assertEquals(out.dh![k].shape, d.shape);
+                const err = relativeError(await out.dh![k].data(), await d.data());
+                assert(err < 1e-5, `${what}: layer ${k} dL/dh_t relative error ${err}`);
+              }
+              tf.dispose([out.loss, ...out.dh!, ...Object.values(out.grads)]);
+            }
           }
-          assertEquals(out.dh!.shape, ref.dh!.shape);
-          const err = relativeError(await out.dh!.data(), await ref.dh!.data());
-          assert(err < 1e-5, `${what}: dL/dh_t relative error ${err}`);
-          tf.dispose([out.loss, out.dh!, ...Object.values(out.grads)]);
+          tf.dispose([ref.loss, ...ref.dh!, ...Object.values(ref.grads)]);
         }
+        tf.dispose([x, y]);
+        disposeModel(model);
       }
-      tf.dispose([ref.loss, ref.dh!, ...Object.values(ref.grads), x, y]);
-      disposeModel(model);
     }
     clearGraphCache();
   });
@@ -85,7 +94,7 @@ Deno.test("lossAndGrads takes the graph path on auto and refuses it off tensorfl
   assertThrows(
     () => lossAndGrads(onCpu.model, onCpu.x, onCpu.y, { path: "graph" }),
     Error,
-    "no graph path for gru on the cpu backend",
+    "the graph path needs the tensorflow backend",
   );
   tf.dispose([onCpu.x, onCpu.y]);
   disposeModel(onCpu.model);

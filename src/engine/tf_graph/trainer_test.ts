@@ -1,35 +1,32 @@
 import { initBackend, tf } from "../../backend.ts";
 import { assert, assertEquals, assertThrows } from "../../testing/assert.ts";
+import { eagerTrainer, type Trainer } from "../eager.ts";
 import { relativeError } from "../gradcheck.ts";
-import { createModel, disposeModel, type Model, setParams, type Task } from "../model.ts";
-import { type Adam, createAdam } from "../optim.ts";
-import { trainStep } from "../train_step.ts";
+import { createModel, disposeModel, type Task } from "../model.ts";
+import { createAdam } from "../optim.ts";
+import { createTrainer } from "../trainer.ts";
 import { mulberry32, randomBatch } from "../_test_rng.ts";
+import { graphTrainer } from "./trainer.ts";
 
 const I = 3, H = 6, TOL = 1e-4;
+/** Parameters and moments after several steps at a large learning rate (rounding compounds). */
+const STATE_TOL = 3e-4;
 
-function twin(cell: string, task: Task, seed: number, T: number) {
-  const make = () => {
-    const u = mulberry32(seed);
-    return createModel(cell, {
-      task,
-      inputSize: I,
-      outputSize: task === "adding" ? 1 : 4,
-      hidden: H,
-      uniform: u,
-      alpha: 0.1,
-      seqLength: T,
-    });
-  };
-  const graph = make(), eager = make();
-  return {
-    graph,
-    eager,
-    // ε comparable to √v, so the graph's ε' = ε·√(1−β2ᵗ) mapping matters.
-    gOpt: createAdam(graph.params, { lr: 0.02, epsilon: 0.01 }),
-    eOpt: createAdam(eager.params, { lr: 0.02, epsilon: 0.01 }),
-  };
+function model(cell: string, task: Task, seed: number, T: number, layers = 1) {
+  return createModel(cell, {
+    task,
+    inputSize: I,
+    outputSize: task === "adding" ? 1 : 4,
+    hidden: H,
+    uniform: mulberry32(seed),
+    alpha: 0.1,
+    seqLength: T,
+    layers,
+  });
 }
+
+// ε comparable to √v, so the graph's ε' = ε·√(1−β2ᵗ) mapping matters.
+const ADAM = { lr: 0.02, epsilon: 0.01 };
 
 const batch = (task: Task, seed: number, B: number, T: number) =>
   randomBatch(task, mulberry32(seed), { B, T, I, O: 4 });
@@ -40,14 +37,15 @@ async function assertClose(a: tf.Tensor, b: tf.Tensor, tol: number, what: string
   assert(err <= tol, `${what}: relative error ${err}`);
 }
 
-async function assertSameState(g: Model, gOpt: Adam, e: Model, eOpt: Adam, what: string) {
-  assertEquals(gOpt.step, eOpt.step, `${what}: step`);
-  for (const k of Object.keys(e.params)) {
-    // Float32 rounding differs between the paths (sum order, Adam's formula); a few steps at a
-    // large learning rate carry it to ~1e-5.
-    await assertClose(g.params[k], e.params[k], TOL, `${what}: ${k}`);
-    await assertClose(gOpt.m[k], eOpt.m[k], TOL, `${what}: m.${k}`);
-    await assertClose(gOpt.v[k], eOpt.v[k], TOL, `${what}: v.${k}`);
+async function assertSameState(g: Trainer, e: Trainer, what: string) {
+  assertEquals(g.optimizer.step, e.optimizer.step, `${what}: step`);
+  const gm = g.sync(), em = e.sync();
+  for (const k of Object.keys(em.params)) {
+    // Float32 rounding differs between the executors (sum order, Adam's kernel); four steps at a
+    // large learning rate carry it to ~1e-4 in the smallest weights (IndRNN's W_x ~ N(0, 1e-6)).
+    await assertClose(gm.params[k], em.params[k], STATE_TOL, `${what}: ${k}`);
+    await assertClose(g.optimizer.m[k], e.optimizer.m[k], STATE_TOL, `${what}: m.${k}`);
+    await assertClose(g.optimizer.v[k], e.optimizer.v[k], STATE_TOL, `${what}: v.${k}`);
   }
 }
 
@@ -55,137 +53,130 @@ function dispose(...xs: { dispose(): void }[]) {
   for (const x of xs) x.dispose();
 }
 
-// Graph steps (Adam, clipping, IndRNN's constraint in the session) against eager steps.
-for (const cell of ["lstm", "gru", "rnn_tanh", "indrnn", "gru+attn"]) {
-  Deno.test(`${cell}: graph training steps match eager ones (Adam, clipping, constraint)`, async () => {
+// Graph steps (Adam as the fused kernel and as the element-wise rule, clipping, IndRNN's
+// constraint, all in the session) against eager steps.
+for (
+  const [cell, layers] of [
+    ["lstm", 1],
+    ["gru", 2],
+    ["rnn_tanh", 1],
+    ["indrnn", 2],
+    ["gru+attn", 1],
+    ["mingru", 2],
+  ] as const
+) {
+  Deno.test(`${cell} ×${layers}: graph training steps match eager ones (Adam, clipping, constraint)`, async () => {
     await initBackend("tensorflow");
     for (const task of ["adding", "copy"] as const) {
-      const { graph, eager, gOpt, eOpt } = twin(cell, task, 21, 6);
-      for (let s = 0; s < 4; s++) {
-        const { x, y } = batch(task, 100 + s, 32, 6);
-        const clipNorm = s % 2 === 0 ? 0.05 : undefined; // clips: the norms here are ≥ 0.1
-        const g = trainStep(graph, gOpt, x, y, { clipNorm });
-        const e = trainStep(eager, eOpt, x, y, { clipNorm, path: "eager" });
-        await assertClose(g.loss, e.loss, TOL, `${task} step ${s} loss`);
-        await assertClose(g.gradNorm, e.gradNorm, TOL, `${task} step ${s} norm`);
-        dispose(g.loss, g.gradNorm, e.loss, e.gradNorm, x, y);
+      for (const fusedAdam of [true, false]) {
+        const gm = model(cell, task, 21, 6, layers), em = model(cell, task, 21, 6, layers);
+        const g = graphTrainer(gm, createAdam(gm.params, ADAM), 0.05, { fusedAdam });
+        const e = eagerTrainer(em, createAdam(em.params, ADAM), { clipNorm: 0.05 });
+        for (let s = 0; s < 4; s++) {
+          const { x, y } = batch(task, 100 + s, 32, 6);
+          const a = g.step(x, y), b = e.step(x, y); // clips: the norms here are ≥ 0.1
+          await assertClose(a.loss, b.loss, TOL, `${task} step ${s} loss`);
+          await assertClose(a.gradNorm, b.gradNorm, TOL, `${task} step ${s} norm`);
+          dispose(a.loss, a.gradNorm, b.loss, b.gradNorm, x, y);
+        }
+        await assertSameState(g, e, `${cell} ${task} fusedAdam ${fusedAdam}`);
+        if (cell === "indrnn") {
+          const bound = Math.pow(2, 1 / 6);
+          for (const k of ["l0.u", "l1.u"]) {
+            const u = await gm.params[k].data();
+            assert(u.every((v) => Math.abs(v) <= bound + 1e-7), `|${k}| within 2^(1/T)`);
+          }
+        }
+        g.dispose();
+        e.dispose();
+        disposeModel(gm);
+        disposeModel(em);
       }
-      await assertSameState(graph, gOpt, eager, eOpt, `${cell} ${task}`);
-      if (cell === "indrnn") {
-        const bound = Math.pow(2, 1 / 6);
-        const u = await graph.params.u.data();
-        assert(u.every((v) => Math.abs(v) <= bound + 1e-7), "|u| within 2^(1/T)");
-      }
-      disposeModel(graph);
-      disposeModel(eager);
-      gOpt.dispose();
-      eOpt.dispose();
     }
   });
 }
 
-Deno.test("a graph step adds two tensors (loss, norm); reading state back leaks nothing", async () => {
+Deno.test("a graph step adds two tensors (loss, norm); sync replaces the weights, leaking nothing", async () => {
   await initBackend("tensorflow");
-  const { graph, eager, gOpt, eOpt } = twin("lstm", "adding", 3, 5);
-  disposeModel(eager);
-  eOpt.dispose();
+  const m = model("lstm", "adding", 3, 5);
+  const tr = createTrainer(m, { adam: ADAM });
+  assertEquals(tr.path, "graph");
   const { x, y } = batch("adding", 1, 16, 5);
-  dispose(...Object.values(trainStep(graph, gOpt, x, y)));
+  dispose(...Object.values(tr.step(x, y)));
   const base = tf.memory().numTensors;
   for (let s = 0; s < 3; s++) {
-    const out = trainStep(graph, gOpt, x, y);
+    const out = tr.step(x, y);
     assertEquals(tf.memory().numTensors, base + 2);
     dispose(out.loss, out.gradNorm);
-    void graph.params.W_h; // a read after each step replaces the tensors, disposing the old
-    void gOpt.m.W_h;
+    const before = m.params.W_h;
+    tr.sync();
+    assert(before.isDisposed && !m.params.W_h.isDisposed, "sync replaced W_h");
     assertEquals(tf.memory().numTensors, base);
   }
-  const nParams = Object.keys(graph.params).length;
-  disposeModel(graph);
-  gOpt.dispose();
+  const nParams = Object.keys(m.params).length;
+  tr.dispose();
+  assertEquals(tf.memory().numTensors, base - 2 * nParams); // Adam's moments
+  disposeModel(m);
   assertEquals(tf.memory().numTensors, base - 3 * nParams);
-  // Detached: plain properties again.
-  assertEquals(Object.getOwnPropertyDescriptor(graph, "params")!.value, {});
-  assertEquals(Object.getOwnPropertyDescriptor(gOpt, "m")!.value, {});
+  assertThrows(() => tr.step(x, y), Error, "used after dispose()");
   dispose(x, y);
 });
 
-Deno.test("setParams between graph steps reaches the session; eager steps continue the state", async () => {
+Deno.test("a new batch length rebuilds the graph with the state carried over", async () => {
   await initBackend("tensorflow");
-  const { graph, eager, gOpt, eOpt } = twin("gru", "adding", 8, 5);
-  const { x, y } = batch("adding", 2, 32, 5);
-  const both = async (what: string, graphPath: "auto" | "eager" = "auto") => {
-    const g = trainStep(graph, gOpt, x, y, { path: graphPath });
-    const e = trainStep(eager, eOpt, x, y, { path: "eager" });
-    await assertClose(g.loss, e.loss, TOL, `${what} loss`);
-    dispose(g.loss, g.gradNorm, e.loss, e.gradNorm);
-  };
-  await both("step 1");
-  setParams(graph, { b_o: [0.75] });
-  setParams(eager, { b_o: [0.75] });
-  await both("after setParams");
-  await both("eager step on a graph-trained model", "eager"); // detaches, reads m and v back
-  assertEquals(Object.getOwnPropertyDescriptor(graph, "params")!.get, undefined);
-  await both("graph again");
-  // A new batch length rebuilds the graph with the state carried over.
-  const long = batch("adding", 3, 32, 9);
-  const g = trainStep(graph, gOpt, long.x, long.y),
-    e = trainStep(eager, eOpt, long.x, long.y, {
-      path: "eager",
-    });
-  await assertClose(g.loss, e.loss, TOL, "T=9 loss");
-  await assertSameState(graph, gOpt, eager, eOpt, "after T=9");
-  dispose(g.loss, g.gradNorm, e.loss, e.gradNorm, x, y, long.x, long.y);
-  disposeModel(graph);
-  disposeModel(eager);
-  gOpt.dispose();
-  eOpt.dispose();
+  const gm = model("gru", "adding", 8, 5), em = model("gru", "adding", 8, 5);
+  const g = createTrainer(gm, { adam: ADAM }), e = createTrainer(em, { adam: ADAM, path: "eager" });
+  assertEquals([g.path, e.path], ["graph", "eager"]);
+  for (const T of [5, 9, 5]) {
+    const { x, y } = batch("adding", T, 32, T);
+    const a = g.step(x, y), b = e.step(x, y);
+    await assertClose(a.loss, b.loss, TOL, `T=${T} loss`);
+    dispose(a.loss, a.gradNorm, b.loss, b.gradNorm, x, y);
+  }
+  await assertSameState(g, e, "after T = 5, 9, 5");
+  g.dispose();
+  e.dispose();
+  disposeModel(gm);
+  disposeModel(em);
 });
 
-Deno.test("trainStep path graph insists; a diverging graph step reports a non-finite loss", async () => {
+Deno.test("path graph insists off tensorflow; a diverging graph step reports a non-finite loss", async () => {
   await initBackend("cpu");
-  const cpu = twin("rnn_tanh", "adding", 4, 5);
-  const small = batch("adding", 5, 16, 5);
+  const cpu = model("rnn_tanh", "adding", 4, 5);
   assertThrows(
-    () => trainStep(cpu.graph, cpu.gOpt, small.x, small.y, { path: "graph" }),
+    () => createTrainer(cpu, { adam: ADAM, path: "graph" }),
     Error,
-    "no graph path for rnn_tanh on the cpu backend",
+    "the graph path needs the tensorflow backend",
   );
-  dispose(small.x, small.y, cpu.gOpt, cpu.eOpt);
-  disposeModel(cpu.graph);
-  disposeModel(cpu.eager);
+  disposeModel(cpu);
   await initBackend("tensorflow");
   const { x, y } = batch("adding", 5, 16, 5);
-  const t = twin("rnn_relu", "adding", 4, 5);
-  t.gOpt.lr = 1e30;
+  const m = model("rnn_relu", "adding", 4, 5);
+  const tr = createTrainer(m, { adam: { lr: 1e30 }, path: "graph" });
   let loss = 0;
   for (let s = 0; s < 6 && Number.isFinite(loss); s++) {
-    const out = trainStep(t.graph, t.gOpt, x, y, { path: "graph" });
+    const out = tr.step(x, y);
     loss = (await out.loss.data())[0];
     dispose(out.loss, out.gradNorm);
   }
   assert(!Number.isFinite(loss) || loss > 1e6, `loss ${loss} after steps at lr 1e30`);
-  disposeModel(t.graph);
-  disposeModel(t.eager);
-  t.gOpt.dispose();
-  t.eOpt.dispose();
+  tr.dispose();
+  disposeModel(m);
   dispose(x, y);
 });
 
-Deno.test("weights first read back inside a tf.tidy outlive it (evaluation reads them so)", async () => {
+Deno.test("weights synced inside a tf.tidy outlive it (evaluation reads them so)", async () => {
   await initBackend("tensorflow");
-  const { graph, eager, gOpt, eOpt } = twin("lstm", "adding", 6, 5);
+  const gm = model("lstm", "adding", 6, 5), em = model("lstm", "adding", 6, 5);
+  const g = createTrainer(gm, { adam: ADAM }), e = createTrainer(em, { adam: ADAM, path: "eager" });
   const { x, y } = batch("adding", 4, 16, 5);
-  for (const [m, o, path] of [[graph, gOpt, "auto"], [eager, eOpt, "eager"]] as const) {
-    const out = trainStep(m, o, x, y, { path });
-    dispose(out.loss, out.gradNorm);
-  }
-  const inTidy = tf.tidy(() => tf.sum(graph.params.W_h));
-  await assertClose(graph.params.W_h, eager.params.W_h, TOL, "W_h after a tidy");
-  await assertClose(inTidy, tf.sum(eager.params.W_h), TOL, "read inside the tidy");
+  for (const t of [g, e]) dispose(...Object.values(t.step(x, y)));
+  const inTidy = tf.tidy(() => tf.sum(g.sync().params.W_h));
+  await assertClose(gm.params.W_h, em.params.W_h, TOL, "W_h after a tidy");
+  await assertClose(inTidy, tf.sum(em.params.W_h), TOL, "read inside the tidy");
   dispose(inTidy, x, y);
-  disposeModel(graph);
-  disposeModel(eager);
-  gOpt.dispose();
-  eOpt.dispose();
+  g.dispose();
+  e.dispose();
+  disposeModel(gm);
+  disposeModel(em);
 });

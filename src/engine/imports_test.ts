@@ -1,0 +1,58 @@
+import { assert, assertEquals } from "../testing/assert.ts";
+
+interface InfoModule {
+  specifier: string;
+  dependencies?: { code?: { specifier?: string } }[];
+}
+
+/** The project's module graph from `deno info --json` (local files only). */
+async function moduleGraph(entry: string): Promise<Map<string, string[]>> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", entry],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  assert(out.success, "deno info failed");
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as { modules: InfoModule[] };
+  const graph = new Map<string, string[]>();
+  for (const m of info.modules) {
+    if (!m.specifier.startsWith("file://")) continue;
+    graph.set(
+      m.specifier,
+      (m.dependencies ?? []).map((d) => d.code?.specifier ?? "").filter((s) => s !== ""),
+    );
+  }
+  return graph;
+}
+
+Deno.test("the eager engine imports tfjs-core only: no Deno-only module, no graph executor", async () => {
+  const graph = await moduleGraph(new URL("./eager.ts", import.meta.url).href);
+  const all = [...graph.values()].flat();
+  const local = [...graph.keys()].map((s) => s.replace(/^.*\/src\//, "src/"));
+  for (const bad of ["src/backend.ts", "src/engine/tf_graph/", "src/node_util_shim.ts"]) {
+    assertEquals(local.filter((s) => s.startsWith(bad)), [], `eager.ts reaches ${bad}`);
+  }
+  assertEquals(all.filter((s) => s.startsWith("node:") || s.includes("tfjs-node")), []);
+});
+
+Deno.test("the library has no import cycles", async () => {
+  const graph = await moduleGraph(new URL("../../mod.ts", import.meta.url).href);
+  const state = new Map<string, "open" | "done">();
+  const cycles: string[] = [];
+  const visit = (m: string, path: string[]) => {
+    if (state.get(m) === "done") return;
+    if (state.get(m) === "open") {
+      cycles.push(
+        [...path.slice(path.indexOf(m)), m].map((s) => s.replace(/^.*\/work\/[^/]+\//, "")).join(
+          " → ",
+        ),
+      );
+      return;
+    }
+    state.set(m, "open");
+    for (const d of graph.get(m) ?? []) if (graph.has(d)) visit(d, [...path, m]);
+    state.set(m, "done");
+  };
+  for (const m of graph.keys()) visit(m, []);
+  assertEquals(cycles, []);
+});

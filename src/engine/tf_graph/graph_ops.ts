@@ -1,0 +1,118 @@
+/**
+ * The graph executor: {@link Ops} as TensorFlow graph emission. Every call adds nodes to a
+ * {@link Graph}; nothing runs until a session runs the graph, and TensorFlow's executor then
+ * schedules independent nodes (the batch parts' recurrences, the chunked weight gradients) side
+ * by side on its inter-op threads. Nothing is freed by hand: a graph's nodes live with the graph.
+ *
+ * Capabilities: the fused `LSTMBlockCell` kernel for the LSTM's forward step (optional: its
+ * absence falls back to the cell's element-wise ops).
+ *
+ * @module
+ */
+import type { LstmStep, Ops } from "../ops.ts";
+import type { Graph, Out } from "./graph.ts";
+import { DT } from "./tf_c.ts";
+
+/** Steps per chunk of the weight-gradient matmuls on the graph executor. */
+export const CHUNK = 16;
+
+const F = { type: DT.float };
+
+/** Reorders the four H-wide gate blocks of `a` along `axis` from `from` to `to`. */
+function reorderGates(g: Graph, a: Out, axis: number, H: number, from: string, to: string): Out {
+  const parts = g.split(a, [H, H, H, H], axis);
+  return g.concat([...to].map((k) => parts[from.indexOf(k)]), axis);
+}
+
+/**
+ * The graph executor's operations on `g`; `lstmBlock` offers the fused LSTM kernel (for cells of
+ * width `hidden`).
+ */
+export function graphOps(g: Graph, opts: { lstmBlock: boolean; hidden: number }): Ops<Out> {
+  const bmm = (a: Out, b: Out) =>
+    g.out("BatchMatMulV2", [a, b], { T: F, adj_x: { bool: false }, adj_y: { bool: false } });
+  // LSTMBlockCell takes one weight [I+H, 4H] over [x_t, h_{t-1}] in TensorFlow's gate order
+  // i, c(=g), f, o; built once per layer (keyed by the layer's W_x read).
+  const blockWeights = new Map<Out, { w: Out; b: Out; zeros: Out }>();
+  const ops: Ops<Out> = {
+    name: "graph",
+    chunk: CHUNK,
+    scope: (fn) => fn(),
+    dispose: () => {},
+    keep: (t) => t,
+
+    scalar: (v) => g.constant(v),
+    constant: (values, shape) => g.constant(values, shape),
+    zeros: (shape) => g.constant(new Array(shape.reduce((a, b) => a * b, 1)).fill(0), shape),
+
+    matMul: (a, b, ta = false, tb = false) => g.matMul(a, b, ta, tb),
+    batchMatMul: bmm,
+    add: (a, b) => g.add(a, b),
+    sub: (a, b) => g.sub(a, b),
+    mul: (a, b) => g.mul(a, b),
+    div: (a, b) => g.div(a, b),
+    minimum: (a, b) => g.minimum(a, b),
+    maximum: (a, b) => g.maximum(a, b),
+    addN: (ts) => g.addN(ts),
+    sqrt: (a) => g.unary("Sqrt", a),
+
+    tanh: (a) => g.unary("Tanh", a),
+    sigmoid: (a) => g.unary("Sigmoid", a),
+    relu: (a) => g.unary("Relu", a),
+    leakyRelu: (a, alpha) => g.leakyRelu(a, alpha),
+    tanhGrad: (y, dy) => g.outputGrad("TanhGrad", y, dy),
+    sigmoidGrad: (y, dy) => g.outputGrad("SigmoidGrad", y, dy),
+    reluGrad: (y, dy, alpha) => g.reluGrad(dy, y, alpha),
+    clipByValue: (a, lo, hi) => g.out("ClipByValue", [a, g.constant(lo), g.constant(hi)], { T: F }),
+    softmax: (a) => g.out("Softmax", [a], { T: F }),
+
+    sum: (a, axes, keepDims = false) => g.sum(a, axes, keepDims),
+    // Σ a² = 2 · L2Loss(a) (L2Loss is Σ a² / 2; the factor 2 is exact).
+    sumSquares: (a) => g.mul(g.l2Loss(a), g.constant(2)),
+    reshape: (a, shape) => g.reshape(a, shape),
+    transpose: (a, perm) => g.transpose(a, perm),
+    concat: (ts, axis) => ts.length === 1 ? ts[0] : g.concat(ts, axis),
+    split: (a, sizes, axis) => g.split(a, sizes, axis),
+    stack: (ts, axis = 0) => g.pack(ts, axis),
+    unstack: (a, n, axis = 0) => g.unpack(a, n, axis),
+
+    oneHot: (indices, depth) =>
+      g.out("OneHot", [indices, g.ints([depth], []), g.constant(1), g.constant(0)], {
+        T: F,
+        TI: { type: DT.int32 },
+        axis: { int: -1 },
+      }),
+    softmaxCrossEntropy: (logits, labels) => {
+      const [rows, grad] = g.outs("SoftmaxCrossEntropyWithLogits", [logits, labels], { T: F }, 2);
+      return { rows, grad };
+    },
+  };
+  if (opts.lstmBlock) {
+    const H = opts.hidden;
+    ops.lstmBlock = (x, cPrev, hPrev, W_x, W_h, b): LstmStep<Out> => {
+      let bw = blockWeights.get(W_x);
+      if (!bw) {
+        bw = {
+          w: reorderGates(g, g.concat([W_x, W_h], 0), 1, H, "ifgo", "igfo"),
+          b: reorderGates(g, b, 0, H, "ifgo", "igfo"),
+          zeros: g.constant(new Array(H).fill(0), [H]),
+        };
+        blockWeights.set(W_x, bw);
+      }
+      // forget_bias 0 (the bias is in b), no cell clip, no peepholes (their weights are zeros).
+      const [i, cs, f, o, ci, co, h] = g.outs(
+        "LSTMBlockCell",
+        [x, cPrev, hPrev, bw.w, bw.zeros, bw.zeros, bw.zeros, bw.b],
+        {
+          forget_bias: { float: 0 },
+          cell_clip: { float: -1 },
+          use_peephole: { bool: false },
+          T: F,
+        },
+        7,
+      );
+      return { i, f, g: ci, o, c: cs, tc: co, h };
+    };
+  }
+  return ops;
+}
