@@ -1,7 +1,8 @@
 /**
  * `deno task train`: runs a suite's grid (task × cell × T × seed) and appends one result record
  * per finished run to `reports/results/<suite>-<grid hash>.jsonl`. Re-running the same command
- * resumes; `--force` re-runs finished configs; `--dry-run` prints the grid and an estimate.
+ * resumes; `--force` re-runs finished configs; `--dry-run` prints what is done and what remains
+ * (given the results folder), with estimated times.
  *
  * @module
  */
@@ -23,11 +24,13 @@ import { parseShard, shardFromEnv, shardRuns, type ShardSpec } from "../src/suit
 import {
   expandGrid,
   loadSuite,
+  MAX_LAYERS,
   runCost,
-  runLabel,
   SuiteError,
   type SuiteOverrides,
 } from "../src/suite/suite.ts";
+import { suiteRunFile } from "../src/results/store.ts";
+import { formatPlan, planRemaining, readDoneHashes } from "../src/train/plan.ts";
 import { createProgress } from "../src/train/progress.ts";
 import { trainGrid } from "../src/train/train_suite.ts";
 
@@ -52,6 +55,7 @@ const FLAGS = {
   "test-size": { type: "string", arg: "N", description: "test samples per run" },
   "eval-every": { type: "string", arg: "N", description: "evaluate every N steps" },
   lr: { type: "string", arg: "X", description: "Adam learning rate" },
+  layers: { type: "string", arg: "N", description: `stacked recurrent layers, 1–${MAX_LAYERS}` },
   backend: BACKEND_FLAG,
   out: { type: "string", arg: "DIR", default: "reports/results", description: "results folder" },
   shard: {
@@ -63,7 +67,8 @@ const FLAGS = {
   force: { type: "boolean", description: "re-run configs that already have a result" },
   "dry-run": {
     type: "boolean",
-    description: "print the grid and an estimated time; train nothing",
+    description:
+      "print what is done and what remains (given --out), with estimated times; train nothing",
   },
   "tf-log": TF_LOG_FLAG,
 } as const;
@@ -73,12 +78,6 @@ const HELP = helpText(
   "Train every run of a suite and store one result record per run (resumable).",
   FLAGS,
 );
-
-/**
- * Seconds per cost unit (T × steps × cell cost at B=64, H=128), measured on a 2-core machine on
- * the graph path (62–107 µs per unit across the cells at T=1000; evaluations and probes on top).
- */
-const SECONDS_PER_COST_UNIT = 1.0e-4;
 
 async function main(argv: string[]): Promise<number> {
   const { values: v } = parseFlags(argv, FLAGS);
@@ -102,6 +101,14 @@ async function main(argv: string[]): Promise<number> {
   if (s("test-size")) ov.testSize = parseInteger("test-size", s("test-size")!);
   if (s("eval-every")) ov.evalEvery = parseInteger("eval-every", s("eval-every")!);
   if (s("lr")) ov.lr = parseNumber("lr", s("lr")!, { positive: true });
+  if (s("layers")) {
+    ov.layers = parseInteger("layers", s("layers")!);
+    if (ov.layers > MAX_LAYERS) {
+      throw new UsageError(
+        `--layers must be a whole number from 1 to ${MAX_LAYERS}, got '${s("layers")}'`,
+      );
+    }
+  }
   const backendChoice = parseChoice("backend", s("backend")!, BACKEND_CHOICES);
   ov.backend = backendChoice;
   let shard: ShardSpec | null = null;
@@ -125,33 +132,17 @@ async function main(argv: string[]): Promise<number> {
   const runs = shard ? shardRuns(grid.runs, shard) : grid.runs;
   const shardText = shard ? ` shard ${shard.index}/${shard.count}:` : "";
 
+  const outDir = s("out")!;
   if (v["dry-run"]) {
-    const totalCost = runs.reduce((a, r) => a + runCost(r.config), 0);
-    console.log(
-      `suite ${grid.suite} (grid ${
-        grid.gridHash.slice(0, 12)
-      }):${shardText} ${runs.length} of ${grid.runs.length} runs`,
-    );
-    for (const r of runs) {
-      const c = r.config;
-      console.log(
-        `  ${r.hash.slice(0, 12)}  ${
-          runLabel(c).padEnd(40)
-        } H=${c.hidden} B=${c.batch} steps=${c.steps}  ~${
-          fmtSeconds(runCost(c) * SECONDS_PER_COST_UNIT)
-        }`,
-      );
-    }
-    console.log(
-      `estimated time: ${
-        fmtSeconds(totalCost * SECONDS_PER_COST_UNIT)
-      } on the tensorflow backend, 2 cores`,
-    );
+    // Reads the results file (if any) to tell done from remaining; writes nothing.
+    const file = suiteRunFile(outDir, grid.suite, grid.gridHash);
+    const { done } = await readDoneHashes(file);
+    const plan = planRemaining(grid, runs, done, { force: v.force === true });
+    for (const line of formatPlan(plan, { grid, shardText, file })) console.log(line);
     return 0;
   }
 
   // Check the output folder is writable before any training.
-  const outDir = s("out")!;
   try {
     await Deno.mkdir(outDir, { recursive: true });
     const probe = `${outDir}/.write-test-${Deno.pid}`;
@@ -204,12 +195,6 @@ async function main(argv: string[]): Promise<number> {
     `results: ${summary.file} (${summary.ran} run, ${summary.skipped} already there, ${summary.diverged} diverged, ${summary.failed} failed)`,
   );
   return 0;
-}
-
-function fmtSeconds(s: number): string {
-  if (s < 90) return `${s.toFixed(0)} s`;
-  if (s < 5400) return `${(s / 60).toFixed(0)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
 }
 
 if (import.meta.main) await runCli("train", HELP, main);

@@ -1,5 +1,6 @@
 import { runScript, scriptCommand } from "../src/testing/run_script.ts";
-import { parseResults } from "../src/results/store.ts";
+import { sampleRecord } from "../src/results/_sample.ts";
+import { parseResults, suiteRunFile } from "../src/results/store.ts";
 import { expandGrid, loadSuite } from "../src/suite/suite.ts";
 import {
   assert,
@@ -25,14 +26,64 @@ Deno.test("--dry-run prints the grid and an estimate, and writes nothing", async
   const out = `${await Deno.makeTempDir()}/results`;
   const r = await train(["--suite", "standard", "--dry-run", "--out", out]);
   assertEquals(r.code, 0);
-  assertMatch(r.stdout, /suite standard \(grid [0-9a-f]{12}\): 300 of 300 runs/);
-  assertMatch(r.stdout, /estimated time: [\d.]+ (h|min|s)/);
+  assertMatch(
+    r.stdout,
+    /suite standard \(grid [0-9a-f]{12}\): 300 of 300 runs; 0 done, 300 remaining/,
+  );
+  assertMatch(r.stdout, /estimated remaining time: [\d.]+ (h|min|s)/);
+  assertMatch(
+    r.stdout,
+    /over N shards.*: 1 → [\d.]+ (h|min|s), 2 → .*, 4 → .*, 8 → [\d.]+ (h|min|s)/,
+  );
   await assertRejects(() => Deno.stat(out), Deno.errors.NotFound);
-  const paper = await train(["--suite", "paper", "--dry-run", "--lengths", "20", "--steps", "3"]);
-  assertEquals(paper.code, 0);
+  const paper = await train([
+    "--suite",
+    "paper",
+    "--dry-run",
+    "--lengths",
+    "20",
+    "--steps",
+    "3",
+    "--eval-every",
+    "3",
+  ]);
+  assertEquals(paper.code, 0, paper.stderr);
   assertMatch(paper.stdout, /T=20/);
   const shard = await train(["--suite", "standard", "--dry-run", "--shard", "2/4"]);
   assertMatch(shard.stdout, /shard 2\/4: \d+ of 300 runs/);
+});
+
+Deno.test("--dry-run lists only what remains, given the results folder", async () => {
+  const out = `${await Deno.makeTempDir()}/results`;
+  const grid = await expandGrid(await loadSuite("quick"));
+  const file = suiteRunFile(out, grid.suite, grid.gridHash);
+  await Deno.mkdir(out, { recursive: true });
+  const done = grid.runs.slice(0, 30);
+  await Deno.writeTextFile(
+    file,
+    done.map((r, i) =>
+      JSON.stringify(sampleRecord({
+        run_id: `r${i}`,
+        suite: grid.suite,
+        grid_hash: grid.gridHash,
+        config_hash: r.hash,
+        config: r.config,
+      }))
+    ).join("\n") + "\n",
+  );
+  const before = await Deno.readTextFile(file);
+  const r = await train(["--suite", "quick", "--dry-run", "--out", out]);
+  assertEquals(r.code, 0, r.stderr);
+  assertMatch(r.stdout, /36 of 36 runs; 30 done, 6 remaining/);
+  const listed = r.stdout.split("\n").filter((l) => /^ {2}[0-9a-f]{12} /.test(l));
+  assertEquals(listed.length, 6);
+  for (const d of done) assertEquals(r.stdout.includes(d.hash.slice(0, 12)), false);
+  assertEquals(await Deno.readTextFile(file), before, "a dry run writes nothing");
+  // --force counts everything as remaining; a shard counts its own share
+  const forced = await train(["--suite", "quick", "--dry-run", "--force", "--out", out]);
+  assertMatch(forced.stdout, /0 done, 36 remaining/);
+  const shard = await train(["--suite", "quick", "--dry-run", "--shard", "1/2", "--out", out]);
+  assertMatch(shard.stdout, /shard 1\/2: \d+ of 36 runs; \d+ done, \d+ remaining/);
 });
 
 Deno.test("bad suites and flags: one clear line, exit 2, nothing written", async () => {
@@ -42,6 +93,11 @@ Deno.test("bad suites and flags: one clear line, exit 2, nothing written", async
     [{ cells: ["lstm", "transformer"] }, /unknown cell "transformer"/],
     [{ lengths: [0] }, /'lengths' must be a non-empty list of whole numbers ≥ 1/],
     [{ steps: "many" }, /'steps' must be a whole number/],
+    [{ steps: 0 }, /'steps' must be a whole number ≥ 1/],
+    [{ lengths: [10.5] }, /'lengths' must be a non-empty list of whole numbers ≥ 1/],
+    [{ steps: 10, evalEvery: 50 }, /step budget of 10 is below the evaluation interval/],
+    [{ stopWhenSolved: { patience: 2 } }, /'stopWhenSolved' needs the thresholds/],
+    [{ layers: 9 }, /'layers' must be a whole number from 1 to 8/],
   ];
   for (const [json, msg] of bad) {
     const file = `${dir}/suite.json`;
@@ -58,6 +114,13 @@ Deno.test("bad suites and flags: one clear line, exit 2, nothing written", async
       [["--backend", "gpu"], /--backend must be one of/],
       [["--shard", "3/2"], /1 ≤ I ≤ N/],
       [["--colour"], /colour/],
+      [["--steps", "0"], /--steps must be a whole number ≥ 1/],
+      [["--steps", "2.5"], /--steps must be a whole number/],
+      [["--lengths", "1e3"], /--lengths must be a whole number/],
+      [["--steps", "20", "--eval-every", "50"], /below the evaluation interval/],
+      [["--hidden", "100000000"], /hidden 100000000,.* more than the 16\.0 GiB a run may use/],
+      [["--layers", "0"], /--layers must be a whole number ≥ 1/],
+      [["--layers", "9"], /--layers must be a whole number from 1 to 8/],
     ] as [string[], RegExp][]
   ) {
     const r = await train([...args, "--out", out]);

@@ -8,13 +8,8 @@
  *
  * @module
  */
-import {
-  type Chart,
-  CONFIG,
-  placeholderSpec,
-  VL_SCHEMA,
-  type VlSpec,
-} from "../report/charts/_common.ts";
+import { cellColor, sortCells, withCellHighlight } from "../viz/cell_style.ts";
+import { type Chart, CONFIG, placeholderSpec, VL_SCHEMA, type VlSpec } from "../viz/chart.ts";
 import type { Regression } from "./regressions.ts";
 import type { TrendSeries } from "./trends.ts";
 
@@ -25,7 +20,10 @@ export type { VlSpec };
 /** A chart row: one point of one series. */
 interface Row {
   panel: string;
+  /** The cell series (coloured as on every page). */
   cell: string;
+  /** Hidden size, batch and backend where the history mixes them (one line style each). */
+  variant: string;
   T: number;
   date: string;
   commit: string;
@@ -43,13 +41,12 @@ function panelOf(s: TrendSeries, multiSuite: boolean): string {
   return `${multiSuite ? `${s.suite} · ` : ""}${TASK_LABEL[s.task] ?? s.task} · T=${s.T}`;
 }
 
-/** Legend label: the cell, plus size and backend where the history mixes them. */
-function cellLabel(s: TrendSeries, mixed: { size: boolean; backend: boolean }): string {
-  const extra = [
+/** What tells series of one cell apart: size and backend, where the history mixes them. */
+function variantLabel(s: TrendSeries, mixed: { size: boolean; backend: boolean }): string {
+  return [
     ...(mixed.size ? [`H=${s.hidden} B=${s.batch}`] : []),
     ...(mixed.backend ? [s.backend] : []),
-  ];
-  return extra.length ? `${s.cell} (${extra.join(", ")})` : s.cell;
+  ].join(", ");
 }
 
 function rows(
@@ -72,7 +69,8 @@ function rows(
       const reg = flagged.get(`${s.key}@${p.run}`);
       out.push({
         panel: panelOf(s, multiSuite),
-        cell: cellLabel(s, mixed),
+        cell: s.cell,
+        variant: variantLabel(s, mixed),
         T: s.T,
         date: p.date,
         commit: p.commit ? p.commit.slice(0, 7) : "unknown",
@@ -121,9 +119,11 @@ function trendSpec(
   y: { title: string; scale?: VlSpec; format: string },
   withRegressions: boolean,
 ): VlSpec {
-  const cells = [...new Set(data.map((r) => r.cell))].sort();
+  const cells = sortCells(data.map((r) => r.cell));
+  const variants = [...new Set(data.map((r) => r.variant))].filter((v) => v !== "").sort();
   const tooltip = [
     { field: "cell", type: "nominal", title: "cell" },
+    ...(variants.length ? [{ field: "variant", type: "nominal", title: "size, backend" }] : []),
     { field: "panel", type: "nominal", title: "task · T" },
     { field: "date", type: "temporal", title: "run date (UTC)", format: "%Y-%m-%d %H:%M" },
     { field: "commit", type: "nominal", title: "commit" },
@@ -137,15 +137,18 @@ function trendSpec(
     axis: { format: "%b %d", labelAngle: -30 },
   };
   const yEnc = { field: "value", type: "quantitative", title: y.title, scale: y.scale ?? {} };
-  const color = {
-    field: "cell",
-    type: "nominal",
-    title: "cell",
-    scale: { domain: cells, scheme: cells.length > 10 ? "category20" : "tableau10" },
-  };
+  const color = cellColor(cells);
   const layers: VlSpec[] = [{
     mark: { type: "line", point: true },
-    encoding: { x, y: yEnc, color, tooltip },
+    encoding: {
+      x,
+      y: yEnc,
+      color,
+      ...(variants.length
+        ? { strokeDash: { field: "variant", type: "nominal", title: "size, backend" } }
+        : {}),
+      tooltip,
+    },
   }];
   if (withRegressions) {
     layers.push({
@@ -168,7 +171,7 @@ function trendSpec(
     });
   }
   const ps = panels(data);
-  return {
+  return withCellHighlight({
     $schema: VL_SCHEMA,
     title: { text: title, subtitle },
     data: { values: data },
@@ -177,7 +180,7 @@ function trendSpec(
     spec: { width: 260, height: 170, layer: layers },
     resolve: { scale: { y: "independent" } },
     config: CONFIG,
-  };
+  });
 }
 
 /** Median step time over runs, with flagged regressions ringed in red. */

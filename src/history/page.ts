@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { escapeHtml } from "../report/html.ts";
+import { escapeHtml } from "../viz/escape.ts";
 
 export { escapeHtml };
 import { runLabel } from "./load.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 import type { HistoryRun } from "./load.ts";
+import { seriesOf } from "../viz/cell_style.ts";
 import { mean, median } from "./stats.ts";
 
 /** One run's values of a series. */
@@ -30,6 +31,7 @@ export interface TrendSeries {
   key: string;
   suite: string;
   task: "adding" | "copy";
+  /** The cell series: the cell, with ` ×k` for k > 1 stacked layers (`indrnn ×2`). */
   cell: string;
   T: number;
   hidden: number;
@@ -54,7 +56,7 @@ export function trends(runs: HistoryRun[]): TrendSeries[] {
     const groups = new Map<string, typeof run.records>();
     for (const r of run.records) {
       const c = r.config;
-      const key = [run.suite, c.task, c.cell, c.T, c.hidden, c.batch, r.env.backend].join("|");
+      const key = [run.suite, c.task, seriesOf(c), c.T, c.hidden, c.batch, r.env.backend].join("|");
       const g = groups.get(key);
       if (g) g.push(r);
       else groups.set(key, [r]);
@@ -67,7 +69,7 @@ export function trends(runs: HistoryRun[]): TrendSeries[] {
           key,
           suite: run.suite,
           task: c.task,
-          cell: c.cell,
+          cell: seriesOf(c),
           T: c.T,
           hidden: c.hidden,
           batch: c.batch,

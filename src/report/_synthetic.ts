@@ -17,6 +17,7 @@ import {
   type ResultRecord,
   type RunConfig,
 } from "../results/schema.ts";
+import { stepsToSolveOfCurve } from "../results/solved.ts";
 import { suiteRunFile } from "../results/store.ts";
 import { mulberry32 } from "../testing/mulberry32.ts";
 
@@ -50,6 +51,10 @@ export interface SyntheticOptions {
   symbols?: number;
   /** Mark some runs diverged/failed (default true). */
   faults?: boolean;
+  /** Stacked layers of every run (default 1): probes then carry `layer_norms`. */
+  layers?: number;
+  /** Copy probes carry `recall_norms` (the recall loss alone), decaying like the whole loss's. */
+  recall?: boolean;
 }
 
 /** A deterministic pseudo-random stream so synthetic data is reproducible. */
@@ -120,6 +125,7 @@ export function syntheticRecords(opts: SyntheticOptions = {}): ResultRecord[] {
   const evalEvery = opts.evalEvery ?? Math.max(1, Math.round(steps / 20));
   const symbols = opts.symbols ?? 10;
   const faults = opts.faults ?? true;
+  const layers = opts.layers ?? 1;
   const base = Date.parse(opts.date ?? "2025-01-01T00:00:00.000Z");
   const gridHash = hex(suite.length * 7919 + cells.length * 31 + lengths.length, 64);
   const out: ResultRecord[] = [];
@@ -148,6 +154,7 @@ export function syntheticRecords(opts: SyntheticOptions = {}): ResultRecord[] {
             testSize: 1000,
             probeAt,
             solved: { mse: 0.01, accuracy: 0.99 },
+            ...(layers > 1 ? { layers } : {}),
             backend: "tensorflow",
           };
           const baseline = task === "adding" ? 1 / 6 : (symbols * Math.log(8)) / (T + 2 * symbols);
@@ -185,7 +192,21 @@ export function syntheticRecords(opts: SyntheticOptions = {}): ResultRecord[] {
               // Training slows the decay (the remedies learn to carry gradient).
               const trained = p / steps;
               const dec = Math.min(0.9999, decay + (1 - decay) * 0.5 * trained * quality);
-              return probe(p, len, dec, 1e-2, r);
+              const pr: ProbeRecord = probe(p, len, dec, 1e-2, r);
+              if (opts.recall && task === "copy") {
+                pr.recall_norms = probe(p, len, dec, 1e-3, r).norms;
+              }
+              // Lower layers decay faster (they are further from the loss): layer 0 the bottom.
+              if (layers > 1) {
+                pr.layer_norms = Array.from(
+                  { length: layers },
+                  (_, l) =>
+                    l === layers - 1
+                      ? pr.norms
+                      : probe(p, len, dec * (1 - 0.01 * (layers - 1 - l)), 1e-2, r).norms,
+                );
+              }
+              return pr;
             });
           const date = new Date(base + i * 1000).toISOString();
           out.push({
@@ -210,7 +231,10 @@ export function syntheticRecords(opts: SyntheticOptions = {}): ResultRecord[] {
               baseline_loss: baseline,
               solved: status === "ok" &&
                 (task === "adding" ? (last.test_mse ?? 1) <= 0.01 : last.test_accuracy >= 0.99),
+              steps_to_solve: stepsToSolveOfCurve(config, curve),
             },
+            stopped_early: false,
+            end_step: stoppedAt,
             curve,
             probes,
             timing: {

@@ -7,7 +7,9 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.ts";
 import { accuracyVsLengthChart } from "./charts/accuracy_vs_length.ts";
-import type { Chart } from "./charts/_common.ts";
+import { type Chart, withCellHighlight } from "./charts/_common.ts";
+import { stepsToSolveChart } from "./charts/steps_to_solve.ts";
+import { findings } from "./findings.ts";
 import { gradientDecayChart } from "./charts/gradient_decay.ts";
 import { speedChart } from "./charts/speed.ts";
 import { subnormalShareChart } from "./charts/subnormal_share.ts";
@@ -47,6 +49,9 @@ export interface BuildReportResult {
   charts: string[];
   /** One caption per chart, same order: the findings in words. */
   captions: string[];
+  /** The findings at the top of the page in words: where the gradient horizon predicts the
+   * memory horizon and where not. */
+  findings: string[];
   /** What the results lack: grid gaps, diverged/failed runs, no bench, no results. */
   missing: string[];
   /** Path of the written `history.html` (trends over runs, step-time regressions). */
@@ -55,16 +60,20 @@ export interface BuildReportResult {
   regressions: string[];
 }
 
-/** The page's charts, in order, built from loaded data (pure). */
+/**
+ * The page's charts, in order, built from loaded data (pure); a click on a legend entry
+ * highlights that cell in every panel of a chart.
+ */
 export function buildCharts(data: ReportData): Chart[] {
   const records = data.run?.records ?? [];
   return [
+    stepsToSolveChart(records),
     gradientDecayChart(records),
     accuracyVsLengthChart(records, data.references),
     trainingCurvesChart(records),
     subnormalShareChart(records),
     speedChart(data.bench?.data ?? null, records),
-  ];
+  ].map((c) => ({ ...c, spec: withCellHighlight(c.spec) }));
 }
 
 /** Everything the report should say is missing. */
@@ -120,6 +129,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
   const libs = await readLibraries();
   const svgs = opts.svg === false ? [] : await Promise.all(charts.map((c) => renderSvg(c.spec)));
   const run = data.run;
+  const found = findings(run?.records ?? []);
   const html = renderHtml({
     title: "rnn-gradbench: vanishing gradients in recurrent networks",
     subtitle: run
@@ -128,10 +138,12 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
       } UTC.`
       : "No results yet.",
     charts,
+    findings: found,
     manifest: runManifest(data),
     missing,
     notes: data.notes,
     libs,
+    links: [],
   });
   let hist = opts.historyDir ? await loadHistory(opts.historyDir) : { runs: [], problems: [] };
   if (hist.runs.length === 0) hist = await loadHistory(opts.resultsDir);
@@ -174,6 +186,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
     indexPath,
     charts: charts.map((c) => c.name),
     captions: charts.map((c) => c.caption),
+    findings: found.sentences,
     missing,
     historyPath,
     regressions: view.regressions.filter((r) => r.latest).map((r) =>

@@ -9,16 +9,12 @@
  *
  * @module
  */
+import { escapeHtml } from "../viz/escape.ts";
 import type { Chart } from "./charts/_common.ts";
+import type { Findings } from "./findings.ts";
 import type { Manifest } from "./manifest.ts";
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
-}
+export { escapeHtml };
 
 /**
  * JSON safe inside a `<script>` element: `<`, `>` and `&` become `\u003c` etc. (so no
@@ -66,6 +62,8 @@ export interface Page {
   /** Problems met while reading. */
   notes: string[];
   libs: Libraries;
+  /** The findings shown first, above the charts (the report's index page). */
+  findings?: Findings;
   /** Links shown in the navigation bar before the chart links, e.g. to the history page. */
   links?: [href: string, text: string][];
   /**
@@ -84,6 +82,22 @@ function table(columns: string[], rows: string[][], cls = "", caption = ""): str
   return `<table${
     cls ? ` class="${cls}"` : ""
   }>${cap}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function findingsSection(f: Findings): string {
+  const sentences = f.sentences.map((s) => `<p class="caption">${withPowers(escapeHtml(s))}</p>`)
+    .join("\n");
+  const tbl = (t: Findings["memory"], cls: string) =>
+    table(t.columns, t.rows, cls, "") +
+    `<p class="notes">${withPowers(escapeHtml(t.caption))}</p>`;
+  return `<section id="findings">
+<h2>Findings</h2>
+${sentences}
+<h3>Memory horizon</h3>
+${tbl(f.memory, "memory-horizon")}
+<h3>Gradient decay and horizon</h3>
+${tbl(f.decay, "decay-rate")}
+</section>`;
 }
 
 function list(items: string[]): string {
@@ -171,7 +185,7 @@ ${notes}${tbl}
   const links = (page.links ?? []).map(([href, text]) =>
     `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`
   ).join("");
-  const nav = links +
+  const nav = links + (page.findings ? `<a href="#findings">Findings</a>` : "") +
     page.charts.map((c, i) =>
       `<a href="#${escapeHtml(c.name)}">${i + 1}. ${escapeHtml(c.title)}</a>`
     )
@@ -192,7 +206,8 @@ ${notes}${tbl}
 <p class="sub">${escapeHtml(page.subtitle)}</p>
 <nav>${page.body === undefined ? nav : links}</nav>
 ${
-    page.body ?? `${sections}
+    page.body ?? `${page.findings ? findingsSection(page.findings) : ""}
+${sections}
 ${manifestSection(page)}`
   }
 <pre id="render-status">{"done":false}</pre>

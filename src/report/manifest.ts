@@ -7,7 +7,7 @@
  */
 import type { ResultRecord } from "../results/schema.ts";
 import type { SuiteRun } from "../results/store.ts";
-import { fmt, groupBy, sortCells } from "./charts/_common.ts";
+import { fmt, groupBy, seriesOf, sortCells } from "./charts/_common.ts";
 import type { ReportData } from "./load.ts";
 
 /** The manifest as tables of strings (html.ts escapes and lays them out). */
@@ -30,7 +30,7 @@ function taskMetric(r: ResultRecord): string {
 /** Diverged and failed runs, one line each: where and why. */
 export function failureLines(records: ResultRecord[]): string[] {
   return records.filter((r) => r.status !== "ok").map((r) =>
-    `${r.status}: ${r.config.task} ${r.config.cell} T=${r.config.T} seed ${r.config.seed}` +
+    `${r.status}: ${r.config.task} ${seriesOf(r.config)} T=${r.config.T} seed ${r.config.seed}` +
     (r.status_detail
       ? ` (${
         r.status_detail.step !== null ? `step ${r.status_detail.step}: ` : ""
@@ -45,12 +45,12 @@ export function failureLines(records: ResultRecord[]): string[] {
  */
 export function missingGrid(records: ResultRecord[]): string[] {
   const out: string[] = [];
-  const cells = sortCells(records.map((r) => r.config.cell));
+  const cells = sortCells(records.map((r) => seriesOf(r.config)));
   for (const [task, rs] of groupBy(records, (r) => r.config.task)) {
     const Ts = [...new Set(rs.map((r) => r.config.T))].sort((a, b) => a - b);
     const seeds = new Map<string, number>();
     for (const r of rs) {
-      const k = `${r.config.cell}|${r.config.T}`;
+      const k = `${seriesOf(r.config)}|${r.config.T}`;
       seeds.set(k, (seeds.get(k) ?? 0) + 1);
     }
     const most = Math.max(...seeds.values());
@@ -116,10 +116,10 @@ export function runManifest(data: ReportData): Manifest {
     facts.push(["bench command", data.bench.data.command ?? ""]);
   } else facts.push(["bench file", "none"]);
   const sorted = [...recs];
-  const cellOrder = sortCells(recs.map((r) => r.config.cell));
+  const cellOrder = sortCells(recs.map((r) => seriesOf(r.config)));
   sorted.sort((a, b) =>
     a.config.task.localeCompare(b.config.task) ||
-    cellOrder.indexOf(a.config.cell) - cellOrder.indexOf(b.config.cell) ||
+    cellOrder.indexOf(seriesOf(a.config)) - cellOrder.indexOf(seriesOf(b.config)) ||
     a.config.T - b.config.T || a.config.seed - b.config.seed
   );
   return {
@@ -138,7 +138,7 @@ export function runManifest(data: ReportData): Manifest {
       ],
       rows: sorted.map((r) => [
         r.config.task,
-        r.config.cell,
+        seriesOf(r.config),
         String(r.config.T),
         String(r.config.seed),
         r.status,

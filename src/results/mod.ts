@@ -15,4 +15,5 @@
 export * from "./schema.ts";
 export * from "./store.ts";
 export * from "./env.ts";
+export * from "./solved.ts";
 export { MergeError, mergeResults } from "./merge.ts";

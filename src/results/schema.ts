@@ -27,6 +27,15 @@ export interface SolvedThreshold {
   accuracy: number;
 }
 
+/** Early stopping of a solved run: end `patience` evaluations after the solving one. */
+export interface StopWhenSolved {
+  /**
+   * Evaluations after the first passing one at which the run ends (≥ 1: the first of them is the
+   * one that confirms the solve), e.g. 2: solved at evaluation k, confirmed at k+1, ends at k+2.
+   */
+  patience: number;
+}
+
 /** One run's fully resolved configuration; its canonical JSON hash is the run's identity. */
 export interface RunConfig {
   task: "adding" | "copy";
@@ -50,7 +59,12 @@ export interface RunConfig {
   testSize: number;
   /** Training steps after which the gradient probe runs (0 = at initialisation). */
   probeAt: number[];
+  /** When the run counts as solved (see `solved.ts` for steps-to-solve). */
   solved: SolvedThreshold;
+  /** End the run `patience` evaluations after it is solved; absent: train the whole budget. */
+  stopWhenSolved?: StopWhenSolved;
+  /** Stacked recurrent layers; absent means 1 (so one-layer configs keep their old hashes). */
+  layers?: number;
   /** The backend asked for. */
   backend: string;
 }
@@ -75,9 +89,17 @@ export interface CurvePoint {
 /** The gradient probe at one checkpoint: per step t (0 … len−1) of dL/dh_t. */
 export interface ProbeRecord {
   step: number;
+  /** ‖dL/dh_t‖ of the whole loss, of the top layer's states. */
   norms: number[];
   zero_fraction: number[];
   subnormal_fraction: number[];
+  /**
+   * Copy task: ‖dL_recall/dh_t‖ of the recall loss alone (the last `symbols` positions), which
+   * shows how much gradient the remembered symbols send back; absent in older records.
+   */
+  recall_norms?: number[];
+  /** Stacked cells: ‖dL/dh_t‖ per layer (index 0 the bottom layer), each of length len. */
+  layer_norms?: number[][];
 }
 
 /** How a run ended. */
@@ -106,8 +128,18 @@ export interface ResultRecord {
     test_accuracy: number | null;
     final_train_loss: number | null;
     baseline_loss: number;
+    /** The final evaluation passes the thresholds of `config.solved`. */
     solved: boolean;
+    /**
+     * The first evaluation step that passes and whose next evaluation passes too (the final
+     * evaluation counts alone); null: never. Absent in records written before it existed.
+     */
+    steps_to_solve?: number | null;
   };
+  /** True when `stopWhenSolved` ended the run before its step budget; absent in older records. */
+  stopped_early?: boolean;
+  /** The last training step run (the budget, the early stop, or where it diverged/failed). */
+  end_step?: number;
   curve: CurvePoint[];
   probes: ProbeRecord[];
   timing: { median_step_ms: number | null; total_s: number; steps_done: number };
@@ -249,6 +281,18 @@ export function validateResult(v: unknown): ResultRecord {
   }
   num(m, "baseline_loss", "metrics.");
   need(typeof m.solved === "boolean", "metrics.solved", "must be a boolean");
+  if (m.steps_to_solve !== undefined) num(m, "steps_to_solve", "metrics.", true);
+  need(
+    r.stopped_early === undefined || typeof r.stopped_early === "boolean",
+    "stopped_early",
+    "must be a boolean",
+  );
+  if (r.end_step !== undefined) num(r, "end_step", "");
+  need(
+    c.layers === undefined || (Number.isSafeInteger(c.layers) && (c.layers as number) >= 1),
+    "config.layers",
+    "must be a whole number ≥ 1",
+  );
   need(Array.isArray(r.curve), "curve", "must be an array");
   (r.curve as unknown[]).forEach((p, i) => {
     need(isObj(p), `curve[${i}]`, "must be an object");
@@ -262,6 +306,13 @@ export function validateResult(v: unknown): ResultRecord {
     numArray(po.norms, `probes[${i}].norms`);
     numArray(po.zero_fraction, `probes[${i}].zero_fraction`);
     numArray(po.subnormal_fraction, `probes[${i}].subnormal_fraction`);
+    if (po.recall_norms !== undefined) numArray(po.recall_norms, `probes[${i}].recall_norms`);
+    if (po.layer_norms !== undefined) {
+      need(Array.isArray(po.layer_norms), `probes[${i}].layer_norms`, "must be an array");
+      (po.layer_norms as unknown[]).forEach((l, k) =>
+        numArray(l, `probes[${i}].layer_norms[${k}]`)
+      );
+    }
   });
   need(isObj(r.timing), "timing", "must be an object");
   num(r.timing as Obj, "median_step_ms", "timing.", true);

@@ -5,7 +5,14 @@
  *
  * A suite has top-level defaults and, optionally, `experiments`: a list of partial settings,
  * each merged over the defaults (how the `paper` suite gives each published setting its own
- * lengths, steps and source). Without `experiments` the top level is the one experiment.
+ * lengths, steps and source). Without `experiments` the top level is the one experiment. Step
+ * budgets that depend on the length are one experiment per length group, each with its `steps`
+ * (and `probeAt: "end"` then resolves against that experiment's budget).
+ *
+ * A run counts as solved by the thresholds `solved` (adding: test MSE ≤ `solved.mse`; copy:
+ * recall accuracy ≥ `solved.accuracy`; defaults 0.01 and 0.99). `stopWhenSolved: { patience }`
+ * ends a run `patience` evaluations after the evaluation that solved it; a suite that asks for it
+ * must state the thresholds it stops on (`solved.mse` for adding, `solved.accuracy` for copy).
  *
  * @example
  * ```ts
@@ -20,7 +27,14 @@
 import { join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { isCellName } from "../engine/mod.ts";
-import { canonicalJson, configHash, contentHash, type RunConfig } from "../results/schema.ts";
+import {
+  canonicalJson,
+  configHash,
+  contentHash,
+  type RunConfig,
+  type StopWhenSolved,
+} from "../results/schema.ts";
+import { cellGates, memoryProblem } from "./memory.ts";
 
 /** The suites shipped with the project (`--suite NAME`). */
 export const BUILTIN_SUITES = ["quick", "standard", "paper"] as const;
@@ -42,6 +56,10 @@ export interface ExperimentSettings {
   /** Steps at which to probe; the strings `init`, `middle`, `end` resolve against `steps`. */
   probeAt: (number | "init" | "middle" | "end")[];
   solved: RunConfig["solved"];
+  /** End a run this many evaluations after it is solved (null: train the whole budget). */
+  stopWhenSolved: StopWhenSolved | null;
+  /** Stacked recurrent layers, 1–8. */
+  layers: number;
   variant: "arjovsky" | "tcn";
   symbols: number;
   /** Where the setting comes from (a paper and table), carried into the report. */
@@ -80,6 +98,8 @@ export interface SuiteOverrides {
   testSize?: number;
   evalEvery?: number;
   lr?: number;
+  /** Stacked recurrent layers, 1–8. */
+  layers?: number;
   backend?: string;
 }
 
@@ -104,6 +124,8 @@ const DEFAULTS: ExperimentSettings = {
   probeAt: ["init", "middle", "end"],
   // adding: MSE ≤ 0.01 (≈6% of the 1/6 baseline); copy: recall accuracy ≥ 0.99.
   solved: { mse: 0.01, accuracy: 0.99 },
+  stopWhenSolved: null,
+  layers: 1,
   variant: "arjovsky",
   symbols: 10,
 };
@@ -119,6 +141,12 @@ const KNOWN_TOP = new Set([
 ]);
 
 type Obj = Record<string, unknown>;
+
+/** The most stacked layers a run may have. */
+export const MAX_LAYERS = 8;
+
+/** The threshold a task is solved by (`solved.mse` or `solved.accuracy`). */
+const THRESHOLD_OF = { adding: "mse", copy: "accuracy" } as const;
 
 /** Finds a suite by built-in name or path and validates it. */
 export async function loadSuite(nameOrPath: string): Promise<Suite> {
@@ -185,6 +213,25 @@ export function validateSuite(json: unknown, path: string): Suite {
       return settings(e as Obj, base, `experiments[${i}].`, fail);
     });
   }
+  // Early stopping needs thresholds the suite states, never silent defaults.
+  const raw = top.experiments === undefined ? [{}] : top.experiments as Obj[];
+  experiments.forEach((e, i) => {
+    if (!e.stopWhenSolved) return;
+    const stated = new Set([
+      ...Object.keys(isObj(top.solved) ? top.solved : {}),
+      ...Object.keys(isObj(raw[i].solved) ? raw[i].solved as Obj : {}),
+    ]);
+    const missing = e.tasks.filter((t) => !stated.has(THRESHOLD_OF[t]));
+    if (missing.length) {
+      const where = top.experiments === undefined ? "" : `experiments[${i}].`;
+      fail(
+        `${where}stopWhenSolved`,
+        `needs the thresholds it stops on stated in the suite: ${
+          missing.map((t) => `'solved.${THRESHOLD_OF[t]}' (${t})`).join(" and ")
+        }`,
+      );
+    }
+  });
   const references: Reference[] = [];
   if (top.references !== undefined) {
     if (!Array.isArray(top.references)) fail("references", "must be an array");
@@ -266,6 +313,25 @@ function settings(
     if (o[k] === undefined) continue;
     if (!isPosInt(o[k])) fail(f(k), "must be a whole number ≥ 1");
     s[k] = o[k] as number;
+  }
+  if (o.layers !== undefined) {
+    if (!isPosInt(o.layers) || (o.layers as number) > MAX_LAYERS) {
+      fail(f("layers"), `must be a whole number from 1 to ${MAX_LAYERS}`);
+    }
+    s.layers = o.layers as number;
+  }
+  if (o.stopWhenSolved !== undefined) {
+    const sw = o.stopWhenSolved;
+    if (sw === null) s.stopWhenSolved = null;
+    else {
+      if (!isObj(sw) || Object.keys(sw).some((k) => k !== "patience") || !isPosInt(sw.patience)) {
+        fail(
+          f("stopWhenSolved"),
+          'must be null or { "patience": N } with N a whole number ≥ 1 (evaluations after the solving one)',
+        );
+      }
+      s.stopWhenSolved = { patience: (sw as Obj).patience as number };
+    }
   }
   if (o.alpha !== undefined) {
     if (typeof o.alpha !== "number" || !(o.alpha >= 0 && o.alpha < 1)) {
@@ -381,6 +447,14 @@ export async function expandGrid(suite: Suite, ov: SuiteOverrides = {}): Promise
     if (ov.testSize !== undefined) e.testSize = ov.testSize;
     if (ov.evalEvery !== undefined) e.evalEvery = ov.evalEvery;
     if (ov.lr !== undefined) e.optimizer.lr = ov.lr;
+    if (ov.layers !== undefined) e.layers = ov.layers;
+    if (e.steps < e.evalEvery) {
+      throw new SuiteError(
+        `${suite.path}: a step budget of ${e.steps} is below the evaluation interval ` +
+          `(evalEvery ${e.evalEvery}): the run would never be evaluated before its end; ` +
+          `lower evalEvery (--eval-every) or raise steps`,
+      );
+    }
     for (const task of e.tasks) {
       for (const T of e.lengths) {
         if (task === "adding" && T < 2) {
@@ -400,12 +474,17 @@ export async function expandGrid(suite: Suite, ov: SuiteOverrides = {}): Promise
               optimizer: { ...e.optimizer },
               clipNorm: e.clipNorm,
               alpha: e.alpha,
-              evalEvery: Math.min(e.evalEvery, e.steps),
+              evalEvery: e.evalEvery,
               testSize: e.testSize,
               probeAt: resolveProbeSteps(e.probeAt, e.steps),
               solved: { ...e.solved },
+              // Only when set, so configs without them keep the hashes they always had.
+              ...(e.stopWhenSolved ? { stopWhenSolved: { ...e.stopWhenSolved } } : {}),
+              ...(e.layers !== 1 ? { layers: e.layers } : {}),
               backend: ov.backend ?? "auto",
             };
+            const tooBig = memoryProblem(config);
+            if (tooBig) throw new SuiteError(`${suite.path}: ${tooBig}`);
             const hash = await configHash(config);
             if (seen.has(hash)) continue; // experiments may overlap; a run is a run
             seen.add(hash);
@@ -426,20 +505,23 @@ export async function expandGrid(suite: Suite, ov: SuiteOverrides = {}): Promise
 
 /** Relative cost of one time step of a cell (its gate count; attention adds a little). */
 export function cellCost(cell: string): number {
-  const [base, attn] = cell.split("+");
-  const gates: Record<string, number> = { lstm: 4, gru: 3 };
-  return (gates[base] ?? 1) * (attn ? 1.15 : 1);
+  return cellGates(cell) * (cell.endsWith("+attn") ? 1.15 : 1);
 }
 
-/** Estimated cost units of a run: T × steps × cell cost (used for ETA and shard balancing). */
+/**
+ * Estimated cost units of a run: T × steps × cell cost × layers (used for ETA and shard
+ * balancing). An upper bound for runs that may stop early when solved.
+ */
 export function runCost(c: RunConfig): number {
   const len = c.task === "copy" ? c.T + 2 * (c.symbols ?? 10) : c.T;
-  return len * c.steps * cellCost(c.cell) * (c.batch / 64) * Math.max(1, c.hidden / 128);
+  return len * c.steps * cellCost(c.cell) * (c.layers ?? 1) * (c.batch / 64) *
+    Math.max(1, c.hidden / 128);
 }
 
 /** A readable one-line label of a run. */
 export function runLabel(c: RunConfig): string {
-  return `${c.task} ${c.cell} T=${c.T} seed=${c.seed}`;
+  const layers = (c.layers ?? 1) > 1 ? ` ×${c.layers}` : "";
+  return `${c.task} ${c.cell}${layers} T=${c.T} seed=${c.seed}`;
 }
 
 /** For tests and --dry-run: the canonical JSON of a grid's configs. */

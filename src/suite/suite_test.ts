@@ -66,27 +66,32 @@ Deno.test("every built-in suite validates and expands; standard and paper are bi
 
 Deno.test("config hashes are stable, and change with any setting", async () => {
   const suite = await loadSuite("quick");
-  const a = await expandGrid(suite, { steps: 5 });
-  const b = await expandGrid(suite, { steps: 5 });
+  const a = await expandGrid(suite, { steps: 5, evalEvery: 5 });
+  const b = await expandGrid(suite, { steps: 5, evalEvery: 5 });
   assertEquals(a.runs.map((r) => r.hash), b.runs.map((r) => r.hash));
   assertEquals(a.gridHash, b.gridHash);
-  const c = await expandGrid(suite, { steps: 6 });
+  const c = await expandGrid(suite, { steps: 6, evalEvery: 5 });
   assertNotEquals(a.runs[0].hash, c.runs[0].hash);
   assertNotEquals(a.gridHash, c.gridHash);
   // pinned: the canonical hash of a fixed config must not drift silently between versions
   const one = await expandGrid(
     validateSuite(
-      { name: "pin", cells: ["lstm"], lengths: [10], seeds: [3], steps: 7 },
+      { name: "pin", cells: ["lstm"], lengths: [10], seeds: [3], steps: 7, evalEvery: 7 },
       "pin.json",
     ),
   );
   assertEquals(one.runs.length, 1);
   assertEquals(one.runs[0].hash.length, 64);
+  // the hash this config has had since before layers and stopWhenSolved existed
+  assertEquals(
+    one.runs[0].hash,
+    "cec9a8cabeebbf3e5d11508209386c92164dd6d7ebfed141f57b4ad6525f6afc",
+  );
   assertEquals(
     one.runs[0].hash,
     (await expandGrid(
       validateSuite(
-        { name: "pin", cells: ["lstm"], lengths: [10], seeds: [3], steps: 7 },
+        { name: "pin", cells: ["lstm"], lengths: [10], seeds: [3], steps: 7, evalEvery: 7 },
         "x.json",
       ),
     )).runs[0].hash,
@@ -98,6 +103,7 @@ Deno.test("overrides replace fields in every experiment", async () => {
     cells: ["lstm"],
     lengths: [30],
     steps: 3,
+    evalEvery: 3,
     seeds: [1, 2],
   });
   assert(
@@ -156,4 +162,119 @@ Deno.test("a missing suite names the built-in ones", async () => {
     SuiteError,
     "built-in: quick, standard, paper",
   );
+});
+
+Deno.test("layers: 1–8 per suite or experiment, in the config (and its hash) only when ≠ 1", async () => {
+  const base = { name: "l", cells: ["indrnn"], lengths: [10], steps: 7, evalEvery: 7 };
+  const one = await expandGrid(validateSuite(base, "l.json"));
+  assertEquals(one.runs[0].config.layers, undefined, "one layer keeps the old config and hash");
+  const explicitOne = await expandGrid(validateSuite({ ...base, layers: 1 }, "l.json"));
+  assertEquals(explicitOne.runs[0].hash, one.runs[0].hash);
+  const two = await expandGrid(
+    validateSuite({ ...base, experiments: [{}, { layers: 2 }] }, "l.json"),
+  );
+  assertEquals(two.runs.map((r) => r.config.layers), [undefined, 2]);
+  assertNotEquals(two.runs[0].hash, two.runs[1].hash);
+  const over = await expandGrid(validateSuite(base, "l.json"), { layers: 3 });
+  assertEquals(over.runs[0].config.layers, 3);
+  for (const bad of [0, 9, 1.5, "2"]) {
+    const e = assertThrows(() => validateSuite({ ...base, layers: bad }, "l.json"), SuiteError);
+    assert(e.message.includes("'layers' must be a whole number from 1 to 8"), e.message);
+  }
+});
+
+Deno.test("per-experiment step budgets: one experiment per length group", async () => {
+  const grid = await expandGrid(validateSuite({
+    name: "budgets",
+    cells: ["lstm"],
+    evalEvery: 50,
+    probeAt: ["init", "end"],
+    experiments: [
+      { lengths: [50, 100], steps: 500 },
+      { lengths: [500], steps: 2000, evalEvery: 100 },
+    ],
+  }, "b.json"));
+  const by = Object.fromEntries(grid.runs.map((r) => [r.config.T, r.config]));
+  assertEquals([by[50].steps, by[100].steps, by[500].steps], [500, 500, 2000]);
+  assertEquals(by[500].evalEvery, 100);
+  assertEquals(by[100].probeAt, [0, 500], "'end' resolves against each experiment's budget");
+  assertEquals(by[500].probeAt, [0, 2000]);
+});
+
+Deno.test("stopWhenSolved: carried into the config, and refused without stated thresholds", async () => {
+  const base = { name: "s", cells: ["lstm"], lengths: [10], steps: 20, evalEvery: 5 };
+  const grid = await expandGrid(validateSuite({
+    ...base,
+    tasks: ["adding", "copy"],
+    solved: { mse: 0.02, accuracy: 0.95 },
+    stopWhenSolved: { patience: 2 },
+  }, "s.json"));
+  assert(grid.runs.every((r) => r.config.stopWhenSolved?.patience === 2));
+  assertEquals(grid.runs[0].config.solved, { mse: 0.02, accuracy: 0.95 });
+  const plain = await expandGrid(validateSuite(base, "s.json"));
+  assertEquals("stopWhenSolved" in plain.runs[0].config, false, "absent: the old hash holds");
+  // an experiment may state its own threshold
+  validateSuite({
+    ...base,
+    experiments: [{ tasks: ["copy"], solved: { accuracy: 0.9 }, stopWhenSolved: { patience: 1 } }],
+  }, "s.json");
+  const cases: [unknown, string][] = [
+    [{ ...base, stopWhenSolved: { patience: 2 } }, "'stopWhenSolved' needs the thresholds"],
+    [
+      {
+        ...base,
+        tasks: ["adding", "copy"],
+        solved: { mse: 0.01 },
+        stopWhenSolved: { patience: 1 },
+      },
+      "'solved.accuracy' (copy)",
+    ],
+    [
+      { ...base, experiments: [{ stopWhenSolved: { patience: 1 } }] },
+      "'experiments[0].stopWhenSolved' needs the thresholds",
+    ],
+    [{ ...base, solved: { mse: 0.1 }, stopWhenSolved: { patience: 0 } }, "'stopWhenSolved' must"],
+    [{ ...base, solved: { mse: 0.1 }, stopWhenSolved: 2 }, "'stopWhenSolved' must"],
+    [{ ...base, solved: { mse: 0.1 }, stopWhenSolved: { wait: 2 } }, "'stopWhenSolved' must"],
+  ];
+  for (const [json, msg] of cases) {
+    const e = assertThrows(() => validateSuite(json, "s.json"), SuiteError);
+    assert(e.message.includes(msg), `${JSON.stringify(json)} → ${e.message}`);
+  }
+});
+
+Deno.test("a step budget below the evaluation interval is refused", async () => {
+  const suite = validateSuite(
+    { name: "e", cells: ["lstm"], lengths: [10], steps: 100, evalEvery: 50 },
+    "e.json",
+  );
+  await assertRejects(
+    () => expandGrid(suite, { steps: 20 }),
+    SuiteError,
+    "step budget of 20 is below the evaluation interval (evalEvery 50)",
+  );
+  await assertRejects(
+    () => expandGrid(validateSuite({ steps: 10, evalEvery: 11 }, "e.json")),
+    SuiteError,
+    "below the evaluation interval",
+  );
+  assertEquals((await expandGrid(suite, { steps: 50 })).runs[0].config.evalEvery, 50);
+});
+
+Deno.test("sizes whose tensors cannot fit in memory are refused before any work", async () => {
+  const suite = validateSuite({ name: "m", cells: ["lstm"], lengths: [50] }, "m.json");
+  const e = await assertRejects(
+    () => expandGrid(suite, { hidden: 100_000_000 }),
+    SuiteError,
+    "hidden 100000000",
+  );
+  assert(e.message.includes("parameters with gradients and Adam state"), e.message);
+  assert(e.message.includes("more than the 16.0 GiB a run may use"), e.message);
+  await assertRejects(
+    () => expandGrid(suite, { batch: 1_000_000, lengths: [10_000] }),
+    SuiteError,
+    "a training step's activations",
+  );
+  // the built-in suites fit
+  for (const name of BUILTIN_SUITES) await expandGrid(await loadSuite(name));
 });

@@ -18,3 +18,4 @@
 export * from "./train_run.ts";
 export * from "./train_suite.ts";
 export * from "./progress.ts";
+export * from "./plan.ts";

@@ -3,6 +3,11 @@
  * curve, test metrics at each evaluation, gradient probes at the checkpoints, timings, and how
  * it ended (`ok`, `diverged` at the first non-finite loss or gradient, `failed` with the error).
  *
+ * Every evaluation also feeds the solve rule of `results/solved.ts`: the record gets
+ * `metrics.steps_to_solve`, and a config with `stopWhenSolved` ends `patience` evaluations after
+ * the solving one (`stopped_early: true`; the curve ends there, and when the suite probes at the
+ * end, the probe runs at the step it stopped at).
+ *
  * The step loop makes no host reads: losses and gradient norms stay on the device until an
  * evaluation, where they are read in one go (that is also where divergence is detected, and
  * the step it happened at recovered).
@@ -13,6 +18,7 @@ import { tf } from "../backend.ts";
 import {
   baselineLoss,
   batchStream,
+  DEFAULT_COPY_SYMBOLS,
   rngFromSeed,
   taskInputSize,
   taskOutputSize,
@@ -30,6 +36,7 @@ import {
   type Model,
   type Trainer,
 } from "../engine/mod.ts";
+import { solveTracker } from "../results/solved.ts";
 import type {
   CurvePoint,
   EvalMetrics,
@@ -48,7 +55,14 @@ const EVAL_CHUNK = 256;
 /** What a run produced; the store adds identity and environment. */
 export type RunOutcome = Pick<
   ResultRecord,
-  "status" | "status_detail" | "metrics" | "curve" | "probes" | "timing"
+  | "status"
+  | "status_detail"
+  | "metrics"
+  | "curve"
+  | "probes"
+  | "timing"
+  | "stopped_early"
+  | "end_step"
 >;
 
 /** Progress callbacks (the CLI draws bars or prints lines from these). */
@@ -146,6 +160,9 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
   let status: RunStatus = "ok";
   let detail: RunOutcome["status_detail"] = null;
   let step = 0;
+  let stoppedEarly = false;
+  const solve = solveTracker(c);
+  const layers = c.layers ?? 1;
   const pending: { step: number; loss: tf.Scalar; gradNorm: tf.Scalar }[] = [];
   const test = testSet(spec, c.seed, c.testSize);
   const probeBatch = sliceBatch(test, 0, Math.min(c.batch, test.batch));
@@ -153,12 +170,20 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
   const probe = async (at: number) => {
     const { x, y } = batchTensors(probeBatch);
     try {
-      const p = await gradientProbe(trainer ? trainer.sync() : model!, x, y);
+      const m = trainer ? trainer.sync() : model!;
+      const p = await gradientProbe(m, x, y);
+      // On copy, also the gradient of the recall loss alone (the last S positions, the part that
+      // needs memory): the whole loss's dL/dh_t includes each step's own blank-prediction term.
+      const recall = spec.task === "copy"
+        ? (await gradientProbe(m, x, y, { recall: spec.symbols ?? DEFAULT_COPY_SYMBOLS })).norms
+        : undefined;
       probes.push({
         step: at,
         norms: p.norms,
         zero_fraction: p.zeroFraction,
         subnormal_fraction: p.subnormalFraction,
+        ...(recall ? { recall_norms: recall } : {}),
+        ...(p.layerNorms ? { layer_norms: p.layerNorms } : {}),
       });
     } finally {
       x.dispose();
@@ -203,6 +228,7 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
       uniform: () => init.nextFloat(),
       alpha: c.alpha,
       seqLength: taskSteps(spec),
+      layers,
     });
     if (c.probeAt.includes(0)) await probe(0);
     trainer = createTrainer(model, { adam: c.optimizer, clipNorm: c.clipNorm ?? undefined });
@@ -260,8 +286,11 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
           detail = { step, reason: `test loss is ${last.test_loss}` };
           break;
         }
+        stoppedEarly = solve.observe(last, step === c.steps).stop;
       }
-      if (isProbe) await probe(step);
+      // A run stopped early is probed where it stopped when the suite probes at the end.
+      if (isProbe || (stoppedEarly && c.probeAt.includes(c.steps))) await probe(step);
+      if (stoppedEarly) break;
     }
   } catch (e) {
     if (e instanceof RunInterrupted) throw e;
@@ -292,7 +321,11 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
       final_train_loss: lastTrainLoss,
       baseline_loss: baselineLoss(spec),
       solved,
+      // The rule's answer whatever happened later: a run that solved and then diverged solved.
+      steps_to_solve: solve.stepsToSolve,
     },
+    stopped_early: stoppedEarly,
+    end_step: stepMs.length,
     curve,
     probes,
     timing: {

@@ -90,3 +90,33 @@ Deno.test("an interrupt abandons the run instead of recording it half-done", asy
   assert(threw);
   assertEquals(steps, 3);
 });
+
+Deno.test("stopWhenSolved ends a solved run patience evaluations after the solving one", async () => {
+  await initBackend(backend, { warn: () => {} });
+  // An MSE ≤ 10 passes at every evaluation: solved at 3, confirmed at 6, ended at 9.
+  const c = await config({
+    tasks: ["adding"],
+    steps: 30,
+    solved: { mse: 10 },
+    stopWhenSolved: { patience: 2 },
+  });
+  const out = await trainRun(c);
+  assertEquals(out.status, "ok");
+  assertEquals(out.metrics.steps_to_solve, 3);
+  assertEquals(out.stopped_early, true);
+  assertEquals(out.end_step, 9);
+  assertEquals(out.curve.at(-1)!.step, 9);
+  assertEquals(out.probes.map((p) => p.step), [0, 9], "the end probe runs where it stopped");
+  // Unreachable thresholds: never solved, the whole budget is trained.
+  const never = await trainRun(
+    await config({
+      tasks: ["adding"],
+      steps: 9,
+      solved: { mse: 1e-12 },
+      stopWhenSolved: { patience: 1 },
+    }),
+  );
+  assertEquals(never.metrics.steps_to_solve, null);
+  assertEquals(never.stopped_early, false);
+  assertEquals(never.end_step, 9);
+});

@@ -8,8 +8,9 @@
 import type { BackendInfo } from "../backend.ts";
 import { collectEnvironment } from "../results/env.ts";
 import { RESULT_SCHEMA, type ResultRecord } from "../results/schema.ts";
-import { appendResult, readSuiteRun, suiteRunFile } from "../results/store.ts";
+import { appendResult, suiteRunFile } from "../results/store.ts";
 import { type Grid, runLabel } from "../suite/suite.ts";
+import { readDoneHashes } from "./plan.ts";
 import type { Progress } from "./progress.ts";
 import { RunInterrupted, trainRun } from "./train_run.ts";
 
@@ -39,14 +40,8 @@ export interface TrainGridSummary {
 export async function trainGrid(o: TrainGridOptions): Promise<TrainGridSummary> {
   const runs = o.runs ?? o.grid.runs;
   const file = suiteRunFile(o.outDir, o.grid.suite, o.grid.gridHash);
-  const done = new Set<string>();
-  try {
-    const { run, problems } = await readSuiteRun(file);
-    for (const p of problems) o.progress.line(`note: ${p.file}:${p.line}: ${p.problem} (ignored)`);
-    for (const r of run?.records ?? []) done.add(r.config_hash);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
+  const { done, problems } = await readDoneHashes(file);
+  for (const p of problems) o.progress.line(`note: ${p.file}:${p.line}: ${p.problem} (ignored)`);
   const summary: TrainGridSummary = {
     file,
     ran: 0,
@@ -97,8 +92,8 @@ export async function trainGrid(o: TrainGridOptions): Promise<TrainGridSummary> 
     const m = outcome.metrics;
     const summaryText = outcome.status === "ok"
       ? `test loss ${m.test_loss?.toPrecision(3)}, accuracy ${m.test_accuracy?.toFixed(3)}${
-        m.solved ? " (solved)" : ""
-      }`
+        m.steps_to_solve != null ? ` (solved at step ${m.steps_to_solve})` : ""
+      }${outcome.stopped_early ? `, stopped early at step ${outcome.end_step}` : ""}`
       : `at step ${outcome.status_detail?.step}: ${outcome.status_detail?.reason}`;
     o.progress.runEnd(label, outcome.status, outcome.timing.total_s, summaryText);
   }

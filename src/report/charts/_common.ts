@@ -1,65 +1,20 @@
 /**
- * What every chart module shares: the chart type, the cell order and colours (one cell has one
- * colour across all charts), sampling of distances, small statistics and number formatting.
+ * What every chart module shares: the chart type and the cell order and colours (from
+ * `src/viz/`, shared with the history page), sampling of distances, small statistics and number
+ * formatting.
  *
  * @module
  */
 import type { ResultRecord } from "../../results/schema.ts";
 
-/** A Vega-Lite spec as plain JSON (validated by compiling it in the tests). */
-export type VlSpec = Record<string, unknown>;
-
-/** One chart of the report. */
-export interface Chart {
-  /** File-safe name: `charts/NAME.vl.json`, `charts/NAME.svg`. */
-  name: string;
-  title: string;
-  spec: VlSpec;
-  /** The finding in words, computed from the data. */
-  caption: string;
-  /** What the chart had to leave out or could not show (dropped points, missing data). */
-  notes: string[];
-  /** An optional table shown under the chart (e.g. the speed ratios). */
-  table?: { columns: string[]; rows: string[][]; caption?: string };
-}
-
-export const VL_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
-
-/** The order cells are listed in: plain RNNs, the remedies, gated cells; `+attn` after its base. */
-export const CELL_ORDER = [
-  "rnn_tanh",
-  "rnn_relu",
-  "rnn_leaky",
-  "irnn",
-  "indrnn",
-  "lstm",
-  "gru",
-];
-
-/** Sorts cell names in {@link CELL_ORDER}, unknown ones alphabetically after, `+attn` after base. */
-export function sortCells(cells: Iterable<string>): string[] {
-  const rank = (c: string) => {
-    const base = c.replace(/\+attn$/, "");
-    const i = CELL_ORDER.indexOf(base);
-    return [i < 0 ? CELL_ORDER.length : i, base, c.endsWith("+attn") ? 1 : 0] as const;
-  };
-  return [...new Set(cells)].sort((a, b) => {
-    const [ia, ba, xa] = rank(a);
-    const [ib, bb, xb] = rank(b);
-    return ia - ib || ba.localeCompare(bb) || xa - xb;
-  });
-}
-
-/** The colour encoding of a cell; a fixed domain keeps colours equal across charts. */
-export function cellColor(cells: string[], title = "cell"): VlSpec {
-  return {
-    field: "cell",
-    type: "nominal",
-    title,
-    scale: { domain: cells, scheme: cells.length > 10 ? "category20" : "tableau10" },
-    sort: cells,
-  };
-}
+export { type Chart, CONFIG, placeholderSpec, VL_SCHEMA, type VlSpec } from "../../viz/chart.ts";
+export {
+  cellColor,
+  cellColour,
+  seriesOf,
+  sortCells,
+  withCellHighlight,
+} from "../../viz/cell_style.ts";
 
 /** The length a run's sequences (and probes) have: T for adding, T + 2·symbols for copy. */
 export function sequenceLength(r: ResultRecord): number {
@@ -137,29 +92,4 @@ export function groupBy<T>(xs: Iterable<T>, key: (x: T) => string): Map<string, 
 export const TASK_LABEL: Record<string, string> = {
   adding: "adding problem",
   copy: "copy memory",
-};
-
-/** A chart that says why there is nothing to show (it still renders a mark). */
-export function placeholderSpec(title: string, message: string): VlSpec {
-  return {
-    $schema: VL_SCHEMA,
-    title,
-    width: 480,
-    height: 60,
-    data: { values: [{ message }] },
-    mark: { type: "text", fontSize: 14, align: "center" },
-    encoding: {
-      text: { field: "message", type: "nominal" },
-      tooltip: [{ field: "message", type: "nominal", title: "why" }],
-    },
-  };
-}
-
-/** Shared config: readable fonts, no chart border. */
-export const CONFIG: VlSpec = {
-  view: { stroke: "#ddd" },
-  axis: { labelFontSize: 11, titleFontSize: 12 },
-  header: { labelFontSize: 12, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320, titleLimit: 320 },
-  title: { fontSize: 15, anchor: "start", subtitleFontSize: 12, subtitleColor: "#555" },
 };

@@ -1,6 +1,7 @@
 /**
- * Chart 2, accuracy / MSE against sequence length: per task one panel (adding: test MSE, log
- * y; copy: recall accuracy), one line per cell (mean over the seeds that finished ok, error
+ * Chart 3, accuracy / MSE against sequence length: per task one panel (adding: test MSE, log
+ * y; copy: recall accuracy, and a second copy panel of the test loss, log y, where the published
+ * copy-loss references sit), one line per cell (mean over the seeds that finished ok, error
  * bars min–max), the memoryless baseline as a dashed rule and the published reference points
  * of the `paper` suite as black diamonds.
  *
@@ -18,6 +19,7 @@ import {
   listWords,
   mean,
   placeholderSpec,
+  seriesOf,
   sig,
   sortCells,
   TASK_LABEL,
@@ -53,18 +55,25 @@ export interface BaselineRow {
   label: string;
 }
 
-/** Aggregates the plotted metric per task, cell and T. */
-export function accuracyRows(records: ResultRecord[]): LengthRow[] {
+/** A metric a panel plots. */
+export type PanelMetric = "test_mse" | "test_accuracy" | "test_loss";
+
+/** Aggregates the plotted metric per task, cell and T (`metric`: default the task's own). */
+export function accuracyRows(
+  records: ResultRecord[],
+  metricOf: (task: "adding" | "copy") => PanelMetric = (t) => TASK_METRIC[t],
+): LengthRow[] {
   const rows: LengthRow[] = [];
-  const groups = groupBy(records, (r) => `${r.config.task}|${r.config.cell}|${r.config.T}`);
+  const groups = groupBy(records, (r) => `${r.config.task}|${seriesOf(r.config)}|${r.config.T}`);
   for (const rs of groups.values()) {
-    const { task, cell, T } = rs[0].config;
-    const metric = TASK_METRIC[task];
+    const { task, T } = rs[0].config;
+    const cell = seriesOf(rs[0].config);
+    const metric = metricOf(task);
     const vals = rs.filter((r) => r.status === "ok")
       .map((r) => r.metrics[metric])
       .filter((v): v is number => typeof v === "number" && Number.isFinite(v))
-      // A log axis cannot show an MSE of exactly 0: clamp to a floor far below any threshold.
-      .map((v) => (metric === "test_mse" ? Math.max(v, 1e-12) : v));
+      // A log axis cannot show a loss of exactly 0: clamp to a floor far below any threshold.
+      .map((v) => (metric === "test_accuracy" ? v : Math.max(v, 1e-12)));
     rows.push({
       task,
       cell,
@@ -144,22 +153,46 @@ export function accuracyCaption(
   return out.join(" ");
 }
 
+/** The copy task's memoryless cross-entropy per T (it falls with T: S·ln 8 / (T + 2S)). */
+export function copyLossBaselines(records: ResultRecord[]): (BaselineRow & { T: number })[] {
+  const copy = records.filter((r) => r.config.task === "copy");
+  return [...groupBy(copy, (r) => String(r.config.T)).values()].map((rs) => {
+    const v = mean(rs.map((r) => r.metrics.baseline_loss));
+    return {
+      task: "copy",
+      T: rs[0].config.T,
+      value: sig(v),
+      label: `memoryless baseline (cross-entropy ${fmt(v)})`,
+    };
+  }).sort((a, b) => a.T - b.T);
+}
+
+const Y_TITLE: Record<PanelMetric, string> = {
+  test_mse: "test MSE (log, lower is better)",
+  test_accuracy: "recall accuracy (fraction, higher is better)",
+  test_loss: "test cross-entropy (nats per step, log)",
+};
+
+const PANEL_NAME: Record<PanelMetric, string> = {
+  test_mse: "test MSE",
+  test_accuracy: "recall accuracy",
+  test_loss: "test loss",
+};
+
 function panel(
   task: string,
+  metric: PanelMetric,
   rows: LengthRow[],
   baselines: BaselineRow[],
   refs: Reference[],
   cells: string[],
 ): VlSpec {
-  const metric = TASK_METRIC[task as "adding" | "copy"];
-  const isMse = metric === "test_mse";
-  const yTitle = isMse
-    ? "test MSE (log, lower is better)"
-    : "recall accuracy (fraction, higher is better)";
+  const isLog = metric !== "test_accuracy";
+  const yTitle = Y_TITLE[metric];
   const y = (field: string, extra: VlSpec = {}) => ({
     field,
     type: "quantitative",
-    scale: isMse ? { type: "log" } : { domain: [0, 1] },
+    scale: isLog ? { type: "log" } : { domain: [0, 1] },
     ...extra,
   });
   const Ts = [...new Set([...rows.map((r) => r.T), ...refs.map((r) => r.T)])].sort((a, b) => a - b);
@@ -171,14 +204,24 @@ function panel(
     title: "sequence length T (time steps)",
   };
   const layers: VlSpec[] = [
-    {
-      data: { values: baselines },
-      mark: { type: "rule", strokeDash: [6, 4], color: "#888" },
-      encoding: {
-        y: y("value"),
-        tooltip: [{ field: "label", type: "nominal", title: "baseline" }],
+    metric === "test_loss"
+      ? {
+        data: { values: baselines },
+        mark: { type: "line", strokeDash: [6, 4], color: "#888" },
+        encoding: {
+          x,
+          y: y("value"),
+          tooltip: [{ field: "label", type: "nominal", title: "baseline" }],
+        },
+      }
+      : {
+        data: { values: baselines },
+        mark: { type: "rule", strokeDash: [6, 4], color: "#888" },
+        encoding: {
+          y: y("value"),
+          tooltip: [{ field: "label", type: "nominal", title: "baseline" }],
+        },
       },
-    },
     {
       data: { values: rows },
       mark: { type: "rule", strokeWidth: 1.5 },
@@ -226,7 +269,7 @@ function panel(
   }
   return {
     title: {
-      text: `${TASK_LABEL[task] ?? task} (${isMse ? "test MSE" : "recall accuracy"})`,
+      text: `${TASK_LABEL[task] ?? task} (${PANEL_NAME[metric]})`,
       fontSize: 13,
     },
     width: 340,
@@ -235,21 +278,35 @@ function panel(
   };
 }
 
-/** Chart 2: the task metric against T, per cell, with baselines and published references. */
+/** Chart 3: the task metric against T, per cell, with baselines and published references. */
 export function accuracyVsLengthChart(records: ResultRecord[], references: Reference[]): Chart {
   const title = "Accuracy and MSE against sequence length";
   const rows = accuracyRows(records);
   const plotted = rows.filter((r) => r.seeds > 0);
+  const lossRows = accuracyRows(records.filter((r) => r.config.task === "copy"), () => "test_loss")
+    .filter((r) => r.seeds > 0);
   const baselines = baselineRows(records);
   const notes: string[] = [];
+  const stopped = records.filter((r) => r.stopped_early === true);
+  if (stopped.length) {
+    notes.push(
+      `${stopped.length} of ${records.length} run(s) stopped early once solved (stopWhenSolved): ` +
+        `their final metrics are from the step they stopped at (${
+          [...new Set(stopped.map((r) => r.end_step ?? r.timing.steps_done))].sort((a, b) => a - b)
+            .slice(0, 8).join(", ")
+        }${stopped.length > 8 ? ", …" : ""}), the others' from their full step budget.`,
+    );
+  }
   const empty = rows.filter((r) => r.seeds === 0).map((r) => `${r.task} ${r.cell} T=${r.T}`);
   if (empty.length) notes.push(`No seed finished ok for: ${empty.join(", ")}.`);
   const tasks = ["adding", "copy"].filter((t) => plotted.some((r) => r.task === t));
   // A reference is plotted at a length these results cover (the paper suite's own lengths);
   // elsewhere it would only stretch the axis, so it is listed in a note instead.
   const lengths = new Set(plotted.map((r) => `${r.task}:${r.T}`));
+  const onPanel = (r: Reference) =>
+    r.metric === TASK_METRIC[r.task] || (r.task === "copy" && r.metric === "test_loss");
   const shownRefs = references.filter((r) =>
-    tasks.includes(r.task) && r.metric === TASK_METRIC[r.task] && lengths.has(`${r.task}:${r.T}`)
+    tasks.includes(r.task) && onPanel(r) && lengths.has(`${r.task}:${r.T}`)
   );
   const otherRefs = references.filter((r) => !shownRefs.includes(r));
   if (otherRefs.length) {
@@ -283,15 +340,28 @@ export function accuracyVsLengthChart(records: ResultRecord[], references: Refer
         subtitle: "mean over seeds that finished ok, bars min–max; dashed: memoryless " +
           "baseline; ◆ published results",
       },
-      hconcat: tasks.map((t) =>
-        panel(
-          t,
-          plotted.filter((r) => r.task === t),
-          baselines.filter((b) => b.task === t),
-          shownRefs.filter((r) => r.task === t),
-          cells,
-        )
-      ),
+      hconcat: [
+        ...tasks.map((t) =>
+          panel(
+            t,
+            TASK_METRIC[t as "adding" | "copy"],
+            plotted.filter((r) => r.task === t),
+            baselines.filter((b) => b.task === t),
+            shownRefs.filter((r) => r.task === t && r.metric === TASK_METRIC[r.task]),
+            cells,
+          )
+        ),
+        ...(lossRows.length
+          ? [panel(
+            "copy",
+            "test_loss",
+            lossRows,
+            copyLossBaselines(records),
+            shownRefs.filter((r) => r.task === "copy" && r.metric === "test_loss"),
+            cells,
+          )]
+          : []),
+      ],
       resolve: { scale: { color: "shared" } },
       config: CONFIG,
     },

@@ -6,9 +6,14 @@
  * Ratios that are 0, null or not finite cannot sit on a log scale: they are dropped and counted
  * in the chart's notes (a 0 means the gradient underflowed float32).
  *
+ * On copy memory the curves use a probe's `recall_norms` (the recall loss alone) when recorded,
+ * else the whole loss's norms; the caption says which. Stacked cells with per-layer norms
+ * (`layer_norms`) get a layer selector (counted from the top layer, which is shown first).
+ *
  * @module
  */
 import type { ResultRecord } from "../../results/schema.ts";
+import { type NormSource, probeNorms } from "../horizons.ts";
 import {
   cellColor,
   type Chart,
@@ -19,6 +24,7 @@ import {
   placeholderSpec,
   pow10,
   sampleDistances,
+  seriesOf,
   sig,
   sortCells,
   TASK_LABEL,
@@ -32,6 +38,8 @@ export interface DecayRow {
   T: number;
   cell: string;
   checkpoint: "initialisation" | "trained";
+  /** The layer, counted from the top: `top`, `top − 1`, … */
+  layer: string;
   /** The training step the probe ran at (for `trained`, the largest over seeds). */
   step: number;
   distance: number;
@@ -48,17 +56,35 @@ export interface DecayData {
   dropped: number;
   /** Probes dropped whole because their last step's norm was 0 or missing. */
   droppedProbes: number;
+  /** Which gradient the copy curves show: the recall loss's, the whole loss's, or both. */
+  copySource: NormSource | "mixed" | null;
 }
 
-/** The probes of a run that the chart uses, by checkpoint. */
+/** The layer label of the layer `fromTop` below the top one. */
+export function layerLabel(fromTop: number): string {
+  return fromTop === 0 ? "top" : `top − ${fromTop}`;
+}
+
+/** The probes of a run that the chart uses, by checkpoint and layer. */
 function checkpoints(r: ResultRecord) {
-  const out: { checkpoint: DecayRow["checkpoint"]; step: number; norms: (number | null)[] }[] = [];
+  const out: {
+    checkpoint: DecayRow["checkpoint"];
+    step: number;
+    fromTop: number;
+    norms: (number | null)[];
+    source: NormSource;
+  }[] = [];
+  const add = (checkpoint: DecayRow["checkpoint"], p: ResultRecord["probes"][number]) => {
+    const layers = Math.max(1, p.layer_norms?.length ?? 1);
+    for (let k = 0; k < layers; k++) {
+      const n = probeNorms(r, p, k);
+      if (n) out.push({ checkpoint, step: p.step, fromTop: k, ...n });
+    }
+  };
   const init = r.probes.find((p) => p.step === 0);
-  if (init) out.push({ checkpoint: "initialisation", step: 0, norms: init.norms });
+  if (init) add("initialisation", init);
   const last = r.probes.at(-1);
-  if (r.status === "ok" && last && last.step > 0) {
-    out.push({ checkpoint: "trained", step: last.step, norms: last.norms });
-  }
+  if (r.status === "ok" && last && last.step > 0) add("trained", last);
   return out;
 }
 
@@ -66,6 +92,7 @@ function checkpoints(r: ResultRecord) {
 export function gradientDecayData(records: ResultRecord[]): DecayData {
   let dropped = 0;
   let droppedProbes = 0;
+  const copySources = new Set<NormSource>();
   // key → distance → ratios over seeds
   const acc = new Map<
     string,
@@ -82,15 +109,18 @@ export function gradientDecayData(records: ResultRecord[]): DecayData {
         droppedProbes++;
         continue;
       }
-      const key = `${r.config.task}|${r.config.T}|${r.config.cell}|${cp.checkpoint}`;
+      if (r.config.task === "copy" && cp.fromTop === 0) copySources.add(cp.source);
+      const layer = layerLabel(cp.fromTop);
+      const key = `${r.config.task}|${r.config.T}|${seriesOf(r.config)}|${cp.checkpoint}|${layer}`;
       let a = acc.get(key);
       if (!a) {
         a = {
           base: {
             task: r.config.task,
             T: r.config.T,
-            cell: r.config.cell,
+            cell: seriesOf(r.config),
             checkpoint: cp.checkpoint,
+            layer,
             step: cp.step,
           },
           by: new Map(),
@@ -124,7 +154,12 @@ export function gradientDecayData(records: ResultRecord[]): DecayData {
       });
     }
   }
-  return { rows, dropped, droppedProbes };
+  const copySource = copySources.size === 0
+    ? null
+    : copySources.size > 1
+    ? "mixed"
+    : [...copySources][0];
+  return { rows, dropped, droppedProbes, copySource };
 }
 
 /** The distance the caption speaks about: 100, or the longest one every task length reaches. */
@@ -138,7 +173,7 @@ function captionDistance(rows: DecayRow[]): number {
  * gradient is 10^-4.6 of its last step's for rnn_tanh, 10^-0.4 for lstm".
  */
 export function gradientDecayCaption(data: DecayData): string {
-  const { rows } = data;
+  const rows = data.rows.filter((r) => r.layer === "top");
   if (rows.length === 0) return "No gradient probes in these results.";
   const D = captionDistance(rows);
   const tasks = [...new Set(rows.map((r) => r.task))];
@@ -178,13 +213,26 @@ export function gradientDecayCaption(data: DecayData): string {
       `Fastest decay at initialisation: ${worst[0][0]}; slowest: ${worst.at(-1)![0]}.`,
     );
   }
+  if (data.copySource) {
+    sentences.push(
+      {
+        recall: "Copy memory: the gradient of the recall loss alone (the last S positions).",
+        whole: "Copy memory: the gradient of the whole loss (these records have no recall probe).",
+        mixed: "Copy memory: the recall loss's gradient where recorded, else the whole loss's.",
+      }[data.copySource],
+    );
+  }
   return sentences.join(" ");
 }
 
-function taskSpec(rows: DecayRow[], task: string, cells: string[]): VlSpec {
+/** The name of the layer selector's parameter. */
+const LAYER_PARAM = "layer_pick";
+
+function taskSpec(rows: DecayRow[], task: string, cells: string[], layered: boolean): VlSpec {
   return {
     title: { text: TASK_LABEL[task] ?? task, anchor: "start", fontSize: 13 },
     data: { values: rows },
+    ...(layered ? { transform: [{ filter: `datum.layer === ${LAYER_PARAM}` }] } : {}),
     facet: {
       row: {
         field: "checkpoint",
@@ -221,6 +269,7 @@ function taskSpec(rows: DecayRow[], task: string, cells: string[]): VlSpec {
               { field: "cell", type: "nominal" },
               { field: "T", type: "quantitative", title: "T (steps)" },
               { field: "checkpoint", type: "nominal" },
+              { field: "layer", type: "nominal", title: "layer (from the top)" },
               { field: "step", type: "quantitative", title: "probe at step" },
               { field: "distance", type: "quantitative", title: "distance (steps)" },
               { field: "median", type: "quantitative", title: "ratio (median)", format: ".3e" },
@@ -271,6 +320,10 @@ export function gradientDecayChart(records: ResultRecord[]): Chart {
     };
   }
   const cells = sortCells(data.rows.map((r) => r.cell));
+  const layers = [...new Set(data.rows.map((r) => r.layer))].sort((a, b) =>
+    (a === "top" ? 0 : Number(a.split("− ")[1])) - (b === "top" ? 0 : Number(b.split("− ")[1]))
+  );
+  const layered = layers.length > 1;
   const tasks = ["adding", "copy"].filter((t) => data.rows.some((r) => r.task === t));
   for (const t of new Set(data.rows.map((r) => r.task))) if (!tasks.includes(t)) tasks.push(t);
   return {
@@ -283,7 +336,16 @@ export function gradientDecayChart(records: ResultRecord[]): Chart {
         subtitle:
           "‖dL/dh_t‖ / ‖dL/dh_(T−1)‖ against distance; line: median over seeds, band: min–max",
       },
-      vconcat: tasks.map((t) => taskSpec(data.rows.filter((r) => r.task === t), t, cells)),
+      ...(layered
+        ? {
+          params: [{
+            name: LAYER_PARAM,
+            value: "top",
+            bind: { input: "select", options: layers, name: "layer (from the top) " },
+          }],
+        }
+        : {}),
+      vconcat: tasks.map((t) => taskSpec(data.rows.filter((r) => r.task === t), t, cells, layered)),
       resolve: { scale: { color: "shared" } },
       config: CONFIG,
     },

@@ -86,3 +86,35 @@ Deno.test("with no probes the chart says so and still renders", async () => {
   assertMatch(chart.caption, /No gradient probes/);
   await checkChart(chart, { placeholder: true });
 });
+
+Deno.test("stacked cells get a layer selector showing the top layer first", async () => {
+  const recs = syntheticRecords({
+    cells: ["indrnn"],
+    lengths: [50],
+    seeds: [1],
+    tasks: ["adding"],
+    layers: 3,
+    faults: false,
+  });
+  const chart = gradientDecayChart(recs);
+  const spec = chart.spec as {
+    params?: { name: string; value: string; bind: { options: string[] } }[];
+  };
+  assertEquals(spec.params?.[0].value, "top");
+  assertEquals(spec.params?.[0].bind.options, ["top", "top − 1", "top − 2"]);
+  assertMatch(JSON.stringify(chart.spec), /datum\.layer === layer_pick/);
+  assertEquals(new Set(gradientDecayData(recs).rows.map((r) => r.layer)).size, 3);
+  await checkChart(chart);
+  const flat = gradientDecayChart(syntheticRecords({ cells: ["indrnn"], lengths: [50] }));
+  assertEquals("params" in flat.spec, false, "one layer: no selector");
+});
+
+Deno.test("on copy the curves use the recall-loss norms when recorded, and the caption says which", () => {
+  const recs = syntheticRecords({ cells: ["lstm"], lengths: [20], tasks: ["copy"], faults: false });
+  assertMatch(gradientDecayChart(recs).caption, /Copy memory: the gradient of the whole loss/);
+  for (const r of recs) for (const p of r.probes) p.recall_norms = p.norms.map((_, t) => 2 ** t);
+  const chart = gradientDecayChart(recs);
+  assertMatch(chart.caption, /Copy memory: the gradient of the recall loss alone/);
+  const row = gradientDecayData(recs).rows.find((r) => r.distance === 3)!;
+  assertEquals(row.median, 0.125, "ratios from the recall norms 2^t");
+});

@@ -16,6 +16,7 @@ import {
   groupBy,
   median,
   placeholderSpec,
+  seriesOf,
   sig,
   sortCells,
   VL_SCHEMA,
@@ -56,11 +57,12 @@ export function runSpeedRows(records: ResultRecord[]): SpeedRow[] {
     typeof r.timing.median_step_ms === "number" && r.timing.median_step_ms > 0
   );
   for (
-    const rs of groupBy(timed, (r) => `${r.config.cell}|${r.config.T}|${r.env.backend}`).values()
+    const rs of groupBy(timed, (r) => `${seriesOf(r.config)}|${r.config.T}|${r.env.backend}`)
+      .values()
   ) {
     const ms = rs.map((r) => r.timing.median_step_ms!);
     rows.push({
-      cell: rs[0].config.cell,
+      cell: seriesOf(rs[0].config),
       T: rs[0].config.T,
       series: `training runs (${rs[0].env.backend})`,
       ms: sig(median(ms)),

@@ -16,6 +16,7 @@ import {
   mean,
   placeholderSpec,
   sampleDistances,
+  seriesOf,
   sig,
   sortCells,
   TASK_LABEL,
@@ -60,11 +61,11 @@ export function subnormalRows(records: ResultRecord[]): SubnormalRow[] {
     if (r.status === "ok" && last && last.step > 0) picks.push({ checkpoint: "trained", p: last });
     for (const { checkpoint, p } of picks) {
       const len = p.subnormal_fraction.length;
-      const key = `${r.config.task}|${r.config.cell}|${checkpoint}`;
+      const key = `${r.config.task}|${seriesOf(r.config)}|${checkpoint}`;
       let a = acc.get(key);
       if (!a) {
         a = {
-          row: { task: r.config.task, T: r.config.T, cell: r.config.cell, checkpoint },
+          row: { task: r.config.task, T: r.config.T, cell: seriesOf(r.config), checkpoint },
           by: new Map(),
         };
         acc.set(key, a);

@@ -14,6 +14,7 @@ import {
   listWords,
   median,
   placeholderSpec,
+  seriesOf,
   sig,
   sortCells,
   TASK_LABEL,
@@ -39,7 +40,9 @@ export const MAX_CURVE_POINTS = 80;
 export function trainingCurveRows(records: ResultRecord[]): CurveRow[] {
   const rows: CurveRow[] = [];
   const ok = records.filter((r) => r.status === "ok" && r.curve.length > 0);
-  for (const rs of groupBy(ok, (r) => `${r.config.task}|${r.config.T}|${r.config.cell}`).values()) {
+  for (
+    const rs of groupBy(ok, (r) => `${r.config.task}|${r.config.T}|${seriesOf(r.config)}`).values()
+  ) {
     const byStep = new Map<number, number[]>();
     for (const r of rs) {
       for (const p of r.curve) {
@@ -59,7 +62,7 @@ export function trainingCurveRows(records: ResultRecord[]): CurveRow[] {
       rows.push({
         task: rs[0].config.task,
         T: rs[0].config.T,
-        cell: rs[0].config.cell,
+        cell: seriesOf(rs[0].config),
         step,
         loss: sig(median(losses)),
         baseline,
@@ -152,6 +155,13 @@ export function trainingCurvesChart(records: ResultRecord[]): Chart {
   const notes: string[] = [];
   const lost = records.filter((r) => r.status !== "ok").length;
   if (lost) notes.push(`${lost} diverged or failed run(s) are left out of the curves.`);
+  const stopped = records.filter((r) => r.status === "ok" && r.stopped_early === true).length;
+  if (stopped) {
+    notes.push(
+      `${stopped} run(s) stopped early once solved (stopWhenSolved): their curves end where ` +
+        `they stopped, and from there on the median is over the runs that went on.`,
+    );
+  }
   if (rows.length === 0) {
     return {
       name: "training_curves",

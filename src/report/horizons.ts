@@ -1,0 +1,189 @@
+/**
+ * The report's headline numbers, computed from the records (pure):
+ *
+ * - steps-to-solve of a run: the record's `metrics.steps_to_solve`, or for records written before
+ *   that field existed the same rule applied to its curve (`results/solved.ts`);
+ * - memory horizon: per task and cell series, each seed's longest T solved, then the median over
+ *   seeds with the min–max spread (0 = that seed solved no length);
+ * - decay rate: per task and series, the per-step factor of ‖dL/dh_t‖ — 10^slope of the
+ *   least-squares line of log10(‖dL/dh_t‖ / ‖dL/dh_{len−1}‖) against the distance len−1−t —
+ *   at initialisation and after training (median over runs), and the gradient horizon: the
+ *   distance at which that line falls below 10^-6.
+ *
+ * On copy memory a probe's `recall_norms` (the gradient of the recall loss alone, the last S
+ * positions) are used when present, the whole-loss `norms` otherwise; which one is reported.
+ *
+ * @module
+ */
+import type { ProbeRecord, ResultRecord } from "../results/schema.ts";
+import { stepsToSolveOfCurve } from "../results/solved.ts";
+import { groupBy, median, seriesOf } from "./charts/_common.ts";
+
+/** The ratio below which a gradient counts as gone: 10^-6 of the last step's. */
+export const HORIZON_RATIO = 1e-6;
+
+/** A run's steps-to-solve: recorded, else recomputed from its curve (null: never solved). */
+export function stepsToSolve(r: ResultRecord): number | null {
+  if (r.metrics.steps_to_solve !== undefined) return r.metrics.steps_to_solve;
+  return stepsToSolveOfCurve(r.config, r.curve);
+}
+
+/** Which gradient a probe's norms measure. */
+export type NormSource = "recall" | "whole";
+
+/**
+ * The per-step norms of a probe to use: layer `fromTop` (0 = the top layer) of `layer_norms`
+ * below the top; at the top on copy the recall loss's norms when recorded, else `norms`.
+ */
+export function probeNorms(
+  r: ResultRecord,
+  p: ProbeRecord,
+  fromTop = 0,
+): { norms: (number | null)[]; source: NormSource } | null {
+  if (fromTop > 0) {
+    const layers = p.layer_norms;
+    if (!layers || fromTop >= layers.length) return null;
+    return { norms: layers[layers.length - 1 - fromTop], source: "whole" };
+  }
+  if (r.config.task === "copy" && p.recall_norms && p.recall_norms.length > 0) {
+    return { norms: p.recall_norms, source: "recall" };
+  }
+  return { norms: p.norms, source: "whole" };
+}
+
+/** Least-squares slope of log10(norm ratio to the last step) against distance; null: < 2 points. */
+export function decaySlope(norms: (number | null)[]): number | null {
+  const len = norms.length;
+  const last = norms[len - 1];
+  if (len < 2 || typeof last !== "number" || !(last > 0) || !Number.isFinite(last)) return null;
+  let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (let d = 0; d < len; d++) {
+    const v = norms[len - 1 - d];
+    const ratio = typeof v === "number" ? v / last : NaN;
+    // 0 (underflow) and non-numbers cannot sit on a log scale: left out of the fit.
+    if (!(ratio > 0) || !Number.isFinite(ratio)) continue;
+    const y = Math.log10(ratio);
+    n++;
+    sx += d;
+    sy += y;
+    sxx += d * d;
+    sxy += d * y;
+  }
+  const den = n * sxx - sx * sx;
+  if (n < 2 || den === 0) return null;
+  return (n * sxy - sx * sy) / den;
+}
+
+/** Distance at which a line of this slope falls below {@link HORIZON_RATIO}; ∞ without decay. */
+export function gradientHorizon(slope: number): number {
+  return slope < 0 ? Math.log10(HORIZON_RATIO) / slope : Infinity;
+}
+
+/** The memory horizon of one (task, series). */
+export interface MemoryHorizon {
+  task: "adding" | "copy";
+  cell: string;
+  /** Median over seeds of each seed's longest T solved (0: the median seed solved none). */
+  median: number;
+  min: number;
+  max: number;
+  seeds: number;
+  /** The lengths tested. */
+  lengths: number[];
+}
+
+/** Memory horizons of every (task, series) in the records. */
+export function memoryHorizons(records: ResultRecord[]): MemoryHorizon[] {
+  const out: MemoryHorizon[] = [];
+  for (const rs of groupBy(records, (r) => `${r.config.task}|${seriesOf(r.config)}`).values()) {
+    const bySeed = groupBy(rs, (r) => String(r.config.seed));
+    const longest = [...bySeed.values()].map((seedRuns) =>
+      Math.max(0, ...seedRuns.filter((r) => stepsToSolve(r) !== null).map((r) => r.config.T))
+    );
+    out.push({
+      task: rs[0].config.task,
+      cell: seriesOf(rs[0].config),
+      median: median(longest),
+      min: Math.min(...longest),
+      max: Math.max(...longest),
+      seeds: longest.length,
+      lengths: [...new Set(rs.map((r) => r.config.T))].sort((a, b) => a - b),
+    });
+  }
+  return out;
+}
+
+/** The decay rate of one (task, series) at a checkpoint. */
+export interface DecayRate {
+  /** Per-step factor of the gradient norm (median over runs). */
+  factor: number;
+  /** Steps until the fitted ratio falls below {@link HORIZON_RATIO}; Infinity: no decay. */
+  horizon: number;
+  runs: number;
+}
+
+/** Decay rates of one (task, series) at initialisation and after training. */
+export interface DecayRates {
+  task: "adding" | "copy";
+  cell: string;
+  init: DecayRate | null;
+  trained: DecayRate | null;
+  /** Which gradient the copy rates come from (adding is always the whole loss). */
+  source: NormSource | "mixed";
+}
+
+function rate(slopes: number[]): DecayRate | null {
+  if (slopes.length === 0) return null;
+  const s = median(slopes);
+  return { factor: Math.pow(10, s), horizon: gradientHorizon(s), runs: slopes.length };
+}
+
+/** Decay rates of every (task, series) with probes. */
+export function decayRates(records: ResultRecord[]): DecayRates[] {
+  const out: DecayRates[] = [];
+  for (const rs of groupBy(records, (r) => `${r.config.task}|${seriesOf(r.config)}`).values()) {
+    const init: number[] = [], trained: number[] = [];
+    const sources = new Set<NormSource>();
+    for (const r of rs) {
+      const first = r.probes.find((p) => p.step === 0);
+      const last = r.probes.at(-1);
+      const pick = (p: ProbeRecord | undefined, into: number[]) => {
+        const n = p ? probeNorms(r, p) : null;
+        const s = n ? decaySlope(n.norms) : null;
+        if (n && s !== null) {
+          into.push(s);
+          sources.add(n.source);
+        }
+      };
+      pick(first, init);
+      if (r.status === "ok" && last && last.step > 0) pick(last, trained);
+    }
+    if (init.length === 0 && trained.length === 0) continue;
+    out.push({
+      task: rs[0].config.task,
+      cell: seriesOf(rs[0].config),
+      init: rate(init),
+      trained: rate(trained),
+      source: sources.size > 1 ? "mixed" : [...sources][0] ?? "whole",
+    });
+  }
+  return out;
+}
+
+/** The distance a task needs bridged at length T: T for adding, T + S for copy. */
+export function neededDistance(task: "adding" | "copy", T: number, symbols = 10): number {
+  return task === "adding" ? T : T + symbols;
+}
+
+/**
+ * The memory horizon a gradient horizon predicts: the longest tested T whose needed distance
+ * the gradient horizon covers (0: none).
+ */
+export function predictedHorizon(
+  task: "adding" | "copy",
+  lengths: number[],
+  horizon: number,
+  symbols = 10,
+): number {
+  return Math.max(0, ...lengths.filter((T) => neededDistance(task, T, symbols) <= horizon));
+}

@@ -1,0 +1,14 @@
+/**
+ * Escaping text taken from results for HTML element content and attribute values; shared by the
+ * report and the history page.
+ *
+ * @module
+ */
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
+}
