@@ -19,6 +19,7 @@ import { loadReportData, type ReportData } from "./load.ts";
 import { failureLines, missingGrid, runManifest } from "./manifest.ts";
 import { renderSvg } from "./svg.ts";
 import { historyPage, historyView, loadHistory } from "../history/mod.ts";
+import { tryRenderPlayground } from "../playground/build.ts";
 
 /** Options of {@link buildReport}. */
 export interface BuildReportOptions {
@@ -127,6 +128,8 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
   const charts = buildCharts(data);
   const missing = missingItems(data, opts);
   const libs = await readLibraries();
+  const playground = await tryRenderPlayground(libs);
+  if (playground.problem) missing.push(playground.problem);
   const svgs = opts.svg === false ? [] : await Promise.all(charts.map((c) => renderSvg(c.spec)));
   const run = data.run;
   const found = findings(run?.records ?? []);
@@ -143,7 +146,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
     missing,
     notes: data.notes,
     libs,
-    links: [],
+    links: playground.html ? [["playground.html", "Playground: train a cell live →"]] : [],
   });
   let hist = opts.historyDir ? await loadHistory(opts.historyDir) : { runs: [], problems: [] };
   if (hist.runs.length === 0) hist = await loadHistory(opts.resultsDir);
@@ -181,6 +184,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
     if (svgs[i] !== undefined) await writeFileAtomic(join(chartsDir, `${c.name}.svg`), svgs[i]);
   }));
   const indexPath = join(opts.outDir, "index.html");
+  if (playground.html) await writeFileAtomic(join(opts.outDir, "playground.html"), playground.html);
   await writeFileAtomic(indexPath, html);
   return {
     indexPath,

@@ -8,19 +8,25 @@
  */
 import nodeAssert from "node:assert/strict";
 
+/**
+ * The optional message as Node's overloads take it: `undefined` keeps Node's own message (the
+ * `@types/node` that npm packages bring in declares no `message?: string | undefined` overload).
+ */
+const m = (msg?: string) => msg as string;
+
 /** Asserts that `cond` is truthy. */
 export function assert(cond: unknown, msg?: string): asserts cond {
-  nodeAssert.ok(cond, msg);
+  nodeAssert.ok(cond, m(msg));
 }
 
 /** Deep strict equality. */
 export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
-  nodeAssert.deepStrictEqual(actual, expected, msg);
+  nodeAssert.deepStrictEqual(actual, expected, m(msg));
 }
 
 /** Deep strict inequality. */
 export function assertNotEquals<T>(actual: T, expected: T, msg?: string): void {
-  nodeAssert.notDeepStrictEqual(actual, expected, msg);
+  nodeAssert.notDeepStrictEqual(actual, expected, m(msg));
 }
 
 /** `Object.is` equality. */
@@ -29,7 +35,7 @@ export function assertStrictEquals<T>(
   expected: T,
   msg?: string,
 ): void {
-  nodeAssert.strictEqual(actual, expected, msg);
+  nodeAssert.strictEqual(actual, expected, m(msg));
 }
 
 /** |actual − expected| ≤ tolerance (default 1e-7, as in @std/assert). */
@@ -75,7 +81,7 @@ export function assertMatch(
   expected: RegExp,
   msg?: string,
 ): void {
-  nodeAssert.match(actual, expected, msg);
+  nodeAssert.match(actual, expected, m(msg));
 }
 
 /** `actual` does not match `expected`. */
@@ -84,7 +90,7 @@ export function assertNotMatch(
   expected: RegExp,
   msg?: string,
 ): void {
-  nodeAssert.doesNotMatch(actual, expected, msg);
+  nodeAssert.doesNotMatch(actual, expected, m(msg));
 }
 
 /** `fn` throws (an instance of `ErrorClass`, whose message includes `msgIncludes`). */
