@@ -20,6 +20,7 @@ import {
   ALL_BENCH_CELLS,
   BENCH_B,
   BENCH_H,
+  parseBenchCell,
   probeName,
   stepName,
   stepsFor,
@@ -49,7 +50,8 @@ for (const T of lengths) {
   const b = generateBatch({ task: "adding", T }, rngFromSeed(1, STREAM_TRAIN), BENCH_B);
   const x = tf.tensor3d(b.x, [b.batch, b.steps, b.inputSize]);
   const y = tf.tensor1d(b.y as Float32Array, "float32");
-  for (const cell of cells) {
+  for (const benched of cells) {
+    const { cell, layers } = parseBenchCell(benched);
     const init = rngFromSeed(1, 3);
     const model = createModel(cell, {
       task: "adding",
@@ -58,13 +60,14 @@ for (const T of lengths) {
       hidden: BENCH_H,
       uniform: () => init.nextFloat(),
       seqLength: T,
+      layers,
     });
     const trainer = createTrainer(model, { adam: { lr: 1e-3 } });
-    const name = stepName(cell, T);
+    const name = stepName(benched, T);
     Deno.bench({
       name,
       group: `T=${T}`,
-      baseline: cell === "lstm",
+      baseline: benched === "lstm",
       ...steps(T),
       async fn() {
         const t0 = performance.now();

@@ -7,7 +7,14 @@ import statistics
 import sys
 import time
 
-CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
+# A trailing "×L" is a stack of L layers (the engine's `layers`).
+CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru", "lstm×2", "gru×2")
+
+
+def split_cell(cell):
+    """"lstm×2" -> ("lstm", 2); "gru" -> ("gru", 1)."""
+    base, _, n = cell.partition("×")
+    return base, int(n) if n else 1
 
 
 def int_list(text):

@@ -5,7 +5,14 @@
  * @module
  */
 import { BACKEND_CHOICES, type BackendName } from "../src/backend.ts";
-import { PEERS, runBench } from "../src/bench/mod.ts";
+import {
+  ALL_BENCH_CELLS,
+  benchCell,
+  parseBenchCell,
+  PEERS,
+  QUICK_CELLS,
+  runBench,
+} from "../src/bench/mod.ts";
 import {
   helpText,
   parseChoice,
@@ -16,7 +23,7 @@ import {
   runCli,
   UsageError,
 } from "../src/cli/args.ts";
-import { isCellName } from "../src/engine/mod.ts";
+import { isCellName, MAX_LAYERS } from "../src/engine/mod.ts";
 
 const SPECS = {
   quick: {
@@ -52,7 +59,16 @@ const SPECS = {
     description: "threads forced on every contender (default: each contender's own default — " +
       "the engine's measured TensorFlow default for this project, all cores for torch and Keras)",
   },
-  cells: { type: "string", arg: "LIST", description: "cells instead of the grid's" },
+  cells: {
+    type: "string",
+    arg: "LIST",
+    description: "cells instead of the grid's (NAME, NAME+attn, NAME×L for L stacked layers)",
+  },
+  layers: {
+    type: "string",
+    arg: "N",
+    description: `stack every cell N layers deep (1–${MAX_LAYERS}; default: the grid's)`,
+  },
   lengths: { type: "string", arg: "LIST", description: "sequence lengths instead of the grid's" },
   steps: {
     type: "string",
@@ -86,9 +102,20 @@ async function main(argv: string[]): Promise<number> {
   );
   const peers = str("peer") ? parseNameList("peer", str("peer")!) : [];
   for (const p of peers) parseChoice("peer", p, Object.keys(PEERS));
-  const cells = str("cells") ? parseNameList("cells", str("cells")!) : undefined;
+  let cells = str("cells") ? parseNameList("cells", str("cells")!) : undefined;
   for (const c of cells ?? []) {
-    if (!isCellName(c)) throw new UsageError(`--cells: unknown cell '${c}'`);
+    const { cell, layers } = parseBenchCell(c);
+    if (!isCellName(cell) || layers < 1 || layers > MAX_LAYERS) {
+      throw new UsageError(`--cells: unknown cell '${c}'`);
+    }
+  }
+  if (str("layers") !== undefined) {
+    const layers = parseInteger("layers", str("layers")!);
+    if (layers > MAX_LAYERS) {
+      throw new UsageError(`--layers must be 1–${MAX_LAYERS}, got ${layers}`);
+    }
+    const base = cells ?? (v.quick === true ? QUICK_CELLS : ALL_BENCH_CELLS);
+    cells = [...new Set(base.map((c) => benchCell(parseBenchCell(c).cell, layers)))];
   }
   if (str("filter") !== undefined && str("filter")!.trim() === "") {
     throw new UsageError("--filter needs a pattern");

@@ -18,7 +18,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from peer_common import adding_batch, emit, parser, plan, time_steps  # noqa: E402
+from peer_common import adding_batch, emit, parser, plan, split_cell, time_steps  # noqa: E402
 
 
 def main():
@@ -36,17 +36,22 @@ def main():
     import keras
 
     layers = {
-        "rnn_tanh": lambda: keras.layers.SimpleRNN(a.hidden, activation="tanh"),
-        "rnn_relu": lambda: keras.layers.SimpleRNN(a.hidden, activation="relu"),
-        "lstm": lambda: keras.layers.LSTM(a.hidden),
-        "gru": lambda: keras.layers.GRU(a.hidden),
+        "rnn_tanh": lambda seq: keras.layers.SimpleRNN(a.hidden, activation="tanh", return_sequences=seq),
+        "rnn_relu": lambda seq: keras.layers.SimpleRNN(a.hidden, activation="relu", return_sequences=seq),
+        "lstm": lambda seq: keras.layers.LSTM(a.hidden, return_sequences=seq),
+        "gru": lambda seq: keras.layers.GRU(a.hidden, return_sequences=seq),
     }
+
+    def stack(cell):
+        """The cell's layers, stacked: every layer but the top returns its whole sequence."""
+        base, n = split_cell(cell)
+        return [layers[base](k < n - 1) for k in range(n)]
     rng = np.random.default_rng(a.seed)
     for T, n, warmup in steps:
         x, y = adding_batch(rng, a.batch, T)
         for cell in a.cells:
             keras.utils.set_random_seed(a.seed)
-            model = keras.Sequential([keras.Input((T, 2)), layers[cell](), keras.layers.Dense(1)])
+            model = keras.Sequential([keras.Input((T, 2)), *stack(cell), keras.layers.Dense(1)])
             model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
             # train_on_batch returns the loss as a Python float: the step is done when it returns
             times = time_steps(lambda: model.train_on_batch(x, y), warmup, n)

@@ -20,7 +20,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from peer_common import adding_batch, emit, parser, plan, time_steps  # noqa: E402
+from peer_common import adding_batch, emit, parser, plan, split_cell, time_steps  # noqa: E402
 
 
 def main():
@@ -37,11 +37,12 @@ def main():
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     flush = bool(torch.set_flush_denormal(not a.keep_denormals)) and not a.keep_denormals
+    # "×L" cells are PyTorch's own stacks (num_layers=L).
     layers = {
-        "rnn_tanh": lambda: torch.nn.RNN(2, a.hidden, nonlinearity="tanh", batch_first=True),
-        "rnn_relu": lambda: torch.nn.RNN(2, a.hidden, nonlinearity="relu", batch_first=True),
-        "lstm": lambda: torch.nn.LSTM(2, a.hidden, batch_first=True),
-        "gru": lambda: torch.nn.GRU(2, a.hidden, batch_first=True),
+        "rnn_tanh": lambda n: torch.nn.RNN(2, a.hidden, n, nonlinearity="tanh", batch_first=True),
+        "rnn_relu": lambda n: torch.nn.RNN(2, a.hidden, n, nonlinearity="relu", batch_first=True),
+        "lstm": lambda n: torch.nn.LSTM(2, a.hidden, n, batch_first=True),
+        "gru": lambda n: torch.nn.GRU(2, a.hidden, n, batch_first=True),
     }
     rng = np.random.default_rng(a.seed)
     for T, n, warmup in steps:
@@ -49,7 +50,8 @@ def main():
         x, y = torch.from_numpy(xb), torch.from_numpy(yb)
         for cell in a.cells:
             torch.manual_seed(a.seed)
-            rnn, head = layers[cell](), torch.nn.Linear(a.hidden, 1)
+            base, depth = split_cell(cell)
+            rnn, head = layers[base](depth), torch.nn.Linear(a.hidden, 1)
             opt = torch.optim.Adam([*rnn.parameters(), *head.parameters()], lr=1e-3)
 
             def step():

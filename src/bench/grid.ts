@@ -10,10 +10,26 @@ import { CELL_NAMES } from "../engine/mod.ts";
 export const BENCH_B = 64;
 export const BENCH_H = 128;
 
-/** Every cell the engine has, then each with the attention readout. */
+/**
+ * A bench cell: a cell name, with `×L` for a stack of L layers (`lstm×2`), so that stacked
+ * models are timed against PyTorch's `num_layers=L` and Keras's stacked layers.
+ */
+export function benchCell(cell: string, layers = 1): string {
+  return layers > 1 ? `${cell}×${layers}` : cell;
+}
+
+/** Reads a {@link benchCell} back: the cell name and the layer count. */
+export function parseBenchCell(name: string): { cell: string; layers: number } {
+  const m = /^(.*)×(\d+)$/.exec(name);
+  return m ? { cell: m[1], layers: Number(m[2]) } : { cell: name, layers: 1 };
+}
+
+/** Every cell the engine has, then each with the attention readout, then 2-layer LSTM and GRU. */
 export const ALL_BENCH_CELLS: readonly string[] = [
   ...CELL_NAMES,
   ...CELL_NAMES.map((c) => `${c}+attn`),
+  benchCell("lstm", 2),
+  benchCell("gru", 2),
 ];
 /** The lengths of the full grid. */
 export const FULL_LENGTHS: readonly number[] = [50, 200, 1000];
@@ -45,7 +61,7 @@ export function probeName(cell: string, T: number): string {
 export function parseStepName(
   name: string,
 ): { what: "train_step" | "probe"; cell: string; T: number } | null {
-  const m = /^(probe )?([a-z_]+(?:\+attn)?) T=(\d+)$/.exec(name.trim());
+  const m = /^(probe )?([a-z_]+(?:\+attn)?(?:×\d+)?) T=(\d+)$/.exec(name.trim());
   if (!m) return null;
   return { what: m[1] ? "probe" : "train_step", cell: m[2], T: Number(m[3]) };
 }

@@ -1,7 +1,9 @@
 import { assert, assertEquals } from "../testing/assert.ts";
 import {
   ALL_BENCH_CELLS,
+  benchCell,
   matchesFilter,
+  parseBenchCell,
   parseStepName,
   probeName,
   stepName,
@@ -35,4 +37,17 @@ Deno.test("filters follow deno bench: substring, or /regex/", () => {
 Deno.test("long sequences get fewer timed steps", () => {
   assert(stepsFor(1000).n < stepsFor(50).n);
   assert(stepsFor(50, true).n <= stepsFor(50).n);
+});
+
+Deno.test("stacked bench cells: `lstm×2` names round-trip and are in the full grid", () => {
+  assertEquals(benchCell("lstm", 2), "lstm×2");
+  assertEquals(benchCell("gru"), "gru");
+  assertEquals(parseBenchCell("gru×2"), { cell: "gru", layers: 2 });
+  assertEquals(parseBenchCell("lstm+attn"), { cell: "lstm+attn", layers: 1 });
+  assertEquals(parseStepName(stepName("lstm×2", 200)), {
+    what: "train_step",
+    cell: "lstm×2",
+    T: 200,
+  });
+  assertEquals(ALL_BENCH_CELLS.filter((c) => c.includes("×")), ["lstm×2", "gru×2"]);
 });

@@ -31,7 +31,7 @@ export const PEERS: Readonly<Record<string, PeerSpec>> = {
     module: "torch",
     install: "pip install torch",
     script: "peers/torch/train_step.py",
-    cells: ["rnn_tanh", "rnn_relu", "lstm", "gru"],
+    cells: ["rnn_tanh", "rnn_relu", "lstm", "gru", "lstm×2", "gru×2"],
     variants: [
       { contender: "torch", args: [] },
       { contender: "torch-denormal", args: ["--keep-denormals"] },
@@ -42,7 +42,7 @@ export const PEERS: Readonly<Record<string, PeerSpec>> = {
     module: "keras",
     install: "pip install tensorflow-cpu",
     script: "peers/keras/train_step.py",
-    cells: ["rnn_tanh", "rnn_relu", "lstm", "gru"],
+    cells: ["rnn_tanh", "rnn_relu", "lstm", "gru", "lstm×2", "gru×2"],
     variants: [{ contender: "keras", args: [] }],
   },
 };
