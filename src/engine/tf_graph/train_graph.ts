@@ -142,7 +142,6 @@ export function buildTrainGraph(
   shapes: Record<string, number[]>,
 ): TrainGraph {
   const { batch: B, steps: T, inputSize: I } = spec;
-  const o = graphOps(g, { lstmBlock: spec.lstmBlock, hidden: spec.hidden });
   const params: Record<string, GraphVariable> = {};
   const m: Record<string, GraphVariable> = {}, v: Record<string, GraphVariable> = {};
   for (const [k, s] of Object.entries(shapes)) {
@@ -151,6 +150,11 @@ export function buildTrainGraph(
     v[k] = variable(g, s);
   }
   const reads = Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.read]));
+  const o = graphOps(g, {
+    lstmBlock: spec.lstmBlock,
+    hidden: spec.hidden,
+    weights: Object.values(reads),
+  });
 
   const x = g.placeholder([B, T, I]);
   const y = spec.task === "adding" ? g.placeholder([B]) : g.placeholder([B, T], DT.int32);
