@@ -83,13 +83,22 @@ export function gradientHorizon(slope: number): number {
 export interface MemoryHorizon {
   task: "adding" | "copy";
   cell: string;
-  /** Median over seeds of each seed's longest T solved (0: the median seed solved none). */
+  /**
+   * Median over seeds of each seed's longest T solved (0: the median seed solved none). With an
+   * even number of seeds, the lower median: a length is only a horizon if half the seeds reached
+   * it (the mean of 0 and 20 would be a length no run was trained on).
+   */
   median: number;
   min: number;
   max: number;
   seeds: number;
   /** The lengths tested. */
   lengths: number[];
+}
+
+/** The lower median: the ⌈n/2⌉-th smallest value. */
+function lowerMedian(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
 }
 
 /** Memory horizons of every (task, series) in the records. */
@@ -103,7 +112,7 @@ export function memoryHorizons(records: ResultRecord[]): MemoryHorizon[] {
     out.push({
       task: rs[0].config.task,
       cell: seriesOf(rs[0].config),
-      median: median(longest),
+      median: lowerMedian(longest),
       min: Math.min(...longest),
       max: Math.max(...longest),
       seeds: longest.length,

@@ -107,3 +107,12 @@ Deno.test("the predicted memory horizon is the longest T whose needed distance i
   assertEquals(predictedHorizon("copy", [50, 100], 95, 10), 50, "copy needs T + S");
   assertEquals(predictedHorizon("copy", [50, 100], Infinity), 100);
 });
+
+Deno.test("memory horizon over an even number of seeds is the lower median, never a mean", () => {
+  const recs = solveWhere(
+    runs(["irnn"], [20, 50], [1, 2], "adding"),
+    (_c, T, s) => s === 1 && T === 20,
+  );
+  const [irnn] = memoryHorizons(recs);
+  assertEquals([irnn.median, irnn.min, irnn.max, irnn.seeds], [0, 0, 20, 2]);
+});
