@@ -20,6 +20,7 @@ import {
   trainStep,
 } from "../engine/eager.ts";
 import type { Batch } from "../data/batch.ts";
+import { batchTensors } from "../train/batch_tensors.ts";
 import { type BatchStream, batchStream, testSet } from "../data/generate.ts";
 import { rngFromSeed } from "../data/rng.ts";
 import {
@@ -78,15 +79,6 @@ export function taskSpecOf(s: Pick<Settings, "task" | "T" | "symbols">): TaskSpe
   return s.task === "adding"
     ? { task: "adding", T: s.T, variant: "arjovsky" }
     : { task: "copy", T: s.T, symbols: s.symbols };
-}
-
-/** Tensors of a host batch, as `train_run.ts` makes them. */
-export function batchTensors(b: Batch): { x: tf.Tensor3D; y: tf.Tensor } {
-  const x = tf.tensor3d(b.x, [b.batch, b.steps, b.inputSize]);
-  const y = b.y instanceof Int32Array
-    ? tf.tensor2d(b.y, [b.batch, b.steps], "int32")
-    : tf.tensor1d(b.y, "float32");
-  return { x, y };
 }
 
 function firstRows(b: Batch, n: number): Batch {

@@ -7,23 +7,12 @@
  *
  * @module
  */
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
+import { findChromium } from "../testing/chromium.ts";
 import { assert, assertEquals } from "../testing/assert.ts";
 import { syntheticRecords, writeSyntheticBench } from "./_synthetic.ts";
 import { buildReport } from "./build_report.ts";
 import { suiteRunFile } from "../results/store.ts";
-
-function findChromium(): string | null {
-  const dirs = ["/usr/bin", ...(Deno.env.get("PATH") ?? "").split(delimiter)];
-  for (const dir of dirs) {
-    for (const name of ["chromium", "chromium-browser"]) {
-      try {
-        if (dir && Deno.statSync(join(dir, name)).isFile) return join(dir, name);
-      } catch { /* not here */ }
-    }
-  }
-  return null;
-}
 
 const CHROMIUM = findChromium();
 const CI = Deno.env.get("CI") === "true";

@@ -37,6 +37,7 @@ import {
   type Trainer,
 } from "../engine/mod.ts";
 import { solveTracker } from "../results/solved.ts";
+import { batchTensors } from "./batch_tensors.ts";
 import type {
   CurvePoint,
   EvalMetrics,
@@ -85,15 +86,6 @@ export function taskSpecOf(c: RunConfig): TaskSpec {
   return c.task === "adding"
     ? { task: "adding", T: c.T, variant: c.variant ?? "arjovsky" }
     : { task: "copy", T: c.T, symbols: c.symbols ?? 10 };
-}
-
-/** Tensors of a host batch: x [B, steps, I] float32; y adding [B] float32, copy [B, steps] int32. */
-export function batchTensors(b: Batch): { x: tf.Tensor3D; y: tf.Tensor } {
-  const x = tf.tensor3d(b.x, [b.batch, b.steps, b.inputSize]);
-  const y = b.y instanceof Int32Array
-    ? tf.tensor2d(b.y, [b.batch, b.steps], "int32")
-    : tf.tensor1d(b.y, "float32");
-  return { x, y };
 }
 
 function sliceBatch(b: Batch, start: number, end: number): Batch {
