@@ -73,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(`Report: ${result.indexPath}`);
   console.log(`History: ${result.historyPath}`);
+  console.log(`Findings: ${result.findingsPath}`);
   for (const r of result.regressions) console.log(`  regression: ${r}`);
   for (const f of result.findings) console.log(`\n${f}`);
   result.charts.forEach((name, i) => console.log(`\n${name}: ${result.captions[i]}`));

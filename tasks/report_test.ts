@@ -76,3 +76,34 @@ Deno.test("report builds from a synthetic results folder and prints where and wh
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the published reference run (docs/reference/) rebuilds to its committed FINDINGS.md", async () => {
+  const root = new URL("../", import.meta.url).pathname;
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await report(dir, [
+      "--results",
+      join(root, "docs/reference/results"),
+      "--bench",
+      join(root, "docs/reference/bench"),
+      "--history",
+      join(dir, "no-history"),
+      "--out",
+      join(dir, "site"),
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    // Everything but the reproduce commands, which name the folders the report was built into.
+    const cut = (md: string) => md.slice(0, md.indexOf("## Reproduce"));
+    const rebuilt = await Deno.readTextFile(join(dir, "site", "FINDINGS.md"));
+    const committed = await Deno.readTextFile(join(root, "docs/reference/FINDINGS.md"));
+    assert(committed.includes("## Reproduce"));
+    assertEquals(
+      cut(rebuilt),
+      cut(committed),
+      "docs/reference/ is stale: deno task report --results docs/reference/results " +
+        "--bench docs/reference/bench --out docs/reference",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

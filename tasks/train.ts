@@ -37,7 +37,7 @@ import { trainGrid } from "../src/train/train_suite.ts";
 const FLAGS = {
   suite: {
     type: "string",
-    arg: "quick|standard|paper|PATH",
+    arg: "quick|tour|standard|paper|PATH",
     default: "quick",
     description: "the suite to run",
   },
@@ -74,7 +74,7 @@ const FLAGS = {
 } as const;
 
 const HELP = helpText(
-  "deno task train [--suite quick|standard|paper|PATH] [overrides…] [--dry-run]",
+  "deno task train [--suite quick|tour|standard|paper|PATH] [overrides…] [--dry-run]",
   "Train every run of a suite and store one result record per run (resumable).",
   FLAGS,
 );

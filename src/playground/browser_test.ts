@@ -169,6 +169,21 @@ Deno.test({
       assertEquals(seen.requests, []);
       await page.close();
 
+      // Two stacked layers: the decay chart draws a line per layer (the lower one dashed).
+      const stacked = await browser.newPage();
+      const stackedSeen = await watch(stacked);
+      await stacked.goto(`${url}?cell=lstm&layers=2&T=20&H=16&autorun=1&steps=5`);
+      assertEquals(await finished(stacked), "done", await text(stacked, "error"));
+      const dashed = await stacked.evaluate(() =>
+        [...document.querySelectorAll("#chart-decay path")].filter((e) => {
+          const d = e.getAttribute("stroke-dasharray");
+          return d !== null && d !== "" && d !== "1,0";
+        }).length
+      );
+      assert(dashed > 0, "no dashed (lower-layer) line in the stacked decay chart");
+      assertEquals(stackedSeen.errors, []);
+      await stacked.close();
+
       // A bad parameter: one line in #error, and nothing trains (no worker is started).
       const bad = await browser.newPage();
       const badSeen = await watch(bad);

@@ -26,6 +26,8 @@ export interface DecayRow {
   step: number;
   distance: number;
   ratio: number;
+  /** Stacked cells: the layer, 1 = bottom (absent for one layer). */
+  layer?: number;
 }
 
 /** One training-loss point. */
@@ -64,6 +66,7 @@ export function decayRows(
   norms: number[],
   checkpoint: DecayRow["checkpoint"],
   step: number,
+  layer?: number,
 ): { rows: DecayRow[]; dropped: number } {
   const len = norms.length;
   const last = norms[len - 1];
@@ -72,19 +75,43 @@ export function decayRows(
   let dropped = 0;
   for (let d = 0; d < len; d++) {
     const ratio = norms[len - 1 - d] / last;
-    if (ratio > 0 && Number.isFinite(ratio)) rows.push({ checkpoint, step, distance: d, ratio });
-    else dropped++;
+    if (ratio > 0 && Number.isFinite(ratio)) {
+      rows.push({ checkpoint, step, distance: d, ratio, ...(layer ? { layer } : {}) });
+    } else dropped++;
   }
   return { rows, dropped };
 }
 
-/** ‖dL/dh_t‖ / ‖dL/dh_{T−1}‖ against distance, log y: now and at initialisation. */
-export function decaySpec(cell: string, seqLength: number): VlSpec {
+/**
+ * Decay rows of a probe of every layer of a stacked cell (`layerNorms`, bottom first), each
+ * relative to its own layer's last step; one layer: the rows of `norms` alone.
+ */
+export function layerDecayRows(
+  norms: number[],
+  layerNorms: number[][] | undefined,
+  checkpoint: DecayRow["checkpoint"],
+  step: number,
+): { rows: DecayRow[]; dropped: number } {
+  if (!layerNorms || layerNorms.length < 2) return decayRows(norms, checkpoint, step);
+  const parts = layerNorms.map((n, i) => decayRows(n, checkpoint, step, i + 1));
+  return {
+    rows: parts.flatMap((p) => p.rows),
+    dropped: parts.reduce((a, p) => a + p.dropped, 0),
+  };
+}
+
+/**
+ * ‖dL/dh_t‖ / ‖dL/dh_{T−1}‖ against distance, log y: now and at initialisation; a stacked
+ * cell draws one line per layer (solid: the top layer, dashed below it).
+ */
+export function decaySpec(cell: string, seqLength: number, layers = 1): VlSpec {
+  const stacked = layers > 1;
   return {
     $schema: VL_SCHEMA,
     title: {
-      text: `Gradient decay: ${cell}`,
-      subtitle: `‖dL/dh_t‖ relative to the last step's, over ${seqLength} steps (log scale)`,
+      text: `Gradient decay: ${cell}${stacked ? ` ×${layers}` : ""}`,
+      subtitle: `‖dL/dh_t‖ relative to the last step's, over ${seqLength} steps (log scale)` +
+        (stacked ? `; one line per layer` : ""),
     },
     width: 440,
     height: 370,
@@ -115,7 +142,26 @@ export function decaySpec(cell: string, seqLength: number): VlSpec {
         sort: CHECKPOINT_COLOURS.domain,
         legend: { orient: "top", direction: "horizontal" },
       },
+      ...(stacked
+        ? {
+          strokeDash: {
+            field: "layer",
+            type: "ordinal",
+            title: "layer (1 = bottom)",
+            // The top layer solid, the lower ones ever more finely dashed.
+            scale: {
+              domain: Array.from({ length: layers }, (_, i) => layers - i),
+              range: Array.from(
+                { length: layers },
+                (_, i) => (i === 0 ? [1, 0] : [Math.max(1, 6 - i), 2 + i]),
+              ),
+            },
+            legend: { orient: "top", direction: "horizontal" },
+          },
+        }
+        : {}),
       tooltip: [
+        ...(stacked ? [{ field: "layer", type: "ordinal", title: "layer" }] : []),
         { field: "checkpoint", type: "nominal", title: "when" },
         { field: "step", type: "quantitative", title: "training step" },
         { field: "distance", type: "quantitative", title: "distance (steps)" },
@@ -231,10 +277,16 @@ export function metricSpec(task: "adding" | "copy", baseline: number): VlSpec {
 
 /** The three charts of a setting, in page order. */
 export function playgroundCharts(
-  s: { cell: string; task: "adding" | "copy"; seqLength: number; baseline: number },
+  s: {
+    cell: string;
+    task: "adding" | "copy";
+    seqLength: number;
+    baseline: number;
+    layers?: number;
+  },
 ): PlaygroundChart[] {
   return [
-    { name: "decay", spec: decaySpec(s.cell, s.seqLength) },
+    { name: "decay", spec: decaySpec(s.cell, s.seqLength, s.layers ?? 1) },
     { name: "loss", spec: lossSpec(s.task, s.baseline) },
     { name: "metric", spec: metricSpec(s.task, s.baseline) },
   ];

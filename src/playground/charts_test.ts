@@ -1,7 +1,7 @@
 import { assert, assertEquals } from "../testing/assert.ts";
 import { compileSpec, countSvgMarks, renderSvg } from "../report/svg.ts";
 import type { VlSpec } from "../viz/chart.ts";
-import { decayRows, playgroundCharts } from "./charts.ts";
+import { decayRows, layerDecayRows, playgroundCharts } from "./charts.ts";
 
 /** The spec with its named data set filled in, as the page does live. */
 function withData(spec: VlSpec, name: string, values: unknown[]): VlSpec {
@@ -49,4 +49,35 @@ Deno.test("the three charts compile, draw marks from their live data, and title 
       assert(countSvgMarks(svg) > 0, `${task} ${c.name}: no marks`);
     }
   }
+});
+
+Deno.test("a stacked cell's decay chart draws one line per layer, each relative to its own last step", async () => {
+  const top = Array.from({ length: 20 }, (_, t) => Math.pow(0.9, 19 - t));
+  const bottom = Array.from({ length: 20 }, (_, t) => 3 * Math.pow(0.5, 19 - t));
+  const { rows, dropped } = layerDecayRows(top, [bottom, top], "now", 5);
+  assertEquals(dropped, 0);
+  assertEquals(rows.length, 40);
+  assertEquals(new Set(rows.map((r) => r.layer)), new Set([1, 2]));
+  const at = (layer: number, d: number) =>
+    rows.find((r) => r.layer === layer && r.distance === d)!.ratio;
+  assertEquals(at(1, 0), 1);
+  assert(Math.abs(at(1, 3) - 0.125) < 1e-12 && Math.abs(at(2, 3) - 0.729) < 1e-12);
+  // One layer: no layer field, the rows of the top norms.
+  assertEquals(layerDecayRows(top, [top], "now", 5), decayRows(top, "now", 5));
+
+  const [decay] = playgroundCharts({
+    cell: "lstm",
+    task: "adding",
+    seqLength: 20,
+    baseline: 1 / 6,
+    layers: 2,
+  });
+  const text = JSON.stringify(decay.spec);
+  assert(text.includes('"strokeDash"') && text.includes("lstm ×2"));
+  const one = playgroundCharts({ cell: "lstm", task: "adding", seqLength: 20, baseline: 1 / 6 });
+  assert(!JSON.stringify(one[0].spec).includes('"strokeDash"'), "one layer: no layer encoding");
+  const svg = await renderSvg(withData(decay.spec, "decay", rows));
+  // The lower layer's line is dashed (the top layer's solid): dashes appear in the drawing.
+  assert(svg.includes("stroke-dasharray"), "no dashed line for the lower layer");
+  assert(countSvgMarks(svg) > 0);
 });

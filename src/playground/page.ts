@@ -223,8 +223,9 @@ class Playground {
           task: this.#settings.task,
           seqLength: m.seqLength,
           baseline: m.baseline,
+          layers: this.#settings.layers,
         });
-        this.#panel.setInitial(m.probe.norms);
+        this.#panel.setInitial(m.probe.norms, m.probe.layerNorms);
         this.#show(m);
         setState("ready");
         if (this.#trainWhenReady) {
@@ -264,7 +265,7 @@ class Playground {
     panel.addLosses(p.steps.map((r) => ({ step: r.step, loss: r.loss })));
     const metric = this.#settings.task === "adding" ? p.eval.mse ?? p.eval.loss : p.eval.accuracy;
     panel.addMetric({ step: p.eval.step, value: metric });
-    panel.setNow(p.probe.norms, p.probe.step);
+    panel.setNow(p.probe.norms, p.probe.step, p.probe.layerNorms);
     this.#say(p.probe, p);
     void panel.render().then(() => {
       if (!this.#firstChart && panel.marks().decay > 0) {

@@ -7,7 +7,7 @@
 /// <reference lib="dom" />
 import {
   type DecayRow,
-  decayRows,
+  layerDecayRows,
   type LossRow,
   type MetricRow,
   playgroundCharts,
@@ -38,6 +38,8 @@ export interface PanelSetting {
   task: "adding" | "copy";
   seqLength: number;
   baseline: number;
+  /** Stacked recurrent layers (the decay chart draws one line per layer). */
+  layers?: number;
 }
 
 /** The three charts of one setting and the data they show. */
@@ -71,17 +73,17 @@ export class ChartPanel {
     ).then((pairs) => new Map(pairs));
   }
 
-  /** Sets the initialisation probe (step 0). */
-  setInitial(norms: number[]): void {
-    const r = decayRows(norms, "initialisation", 0);
+  /** Sets the initialisation probe (step 0); `layerNorms`: every layer's, bottom first. */
+  setInitial(norms: number[], layerNorms?: number[][]): void {
+    const r = layerDecayRows(norms, layerNorms, "initialisation", 0);
     this.#init = r.rows;
     this.dropped = r.dropped;
   }
 
   /** Sets the latest probe (shown as `now` once training has started). */
-  setNow(norms: number[], step: number): void {
+  setNow(norms: number[], step: number, layerNorms?: number[][]): void {
     if (step === 0) return;
-    const r = decayRows(norms, "now", step);
+    const r = layerDecayRows(norms, layerNorms, "now", step);
     this.#now = r.rows;
     this.dropped = r.dropped;
   }

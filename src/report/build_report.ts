@@ -1,6 +1,7 @@
 /**
  * `buildReport`: reads results, bench and references, builds the charts and writes
- * `index.html`, `charts/NAME.vl.json` and `charts/NAME.svg` into the output folder.
+ * `index.html`, `FINDINGS.md` (the findings and captions as Markdown), `playground.html`,
+ * `history.html`, `charts/NAME.vl.json` and `charts/NAME.svg` into the output folder.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { accuracyVsLengthChart } from "./charts/accuracy_vs_length.ts";
 import { type Chart, withCellHighlight } from "./charts/_common.ts";
 import { stepsToSolveChart } from "./charts/steps_to_solve.ts";
 import { findings } from "./findings.ts";
+import { findingsMarkdown } from "./findings_md.ts";
 import { gradientDecayChart } from "./charts/gradient_decay.ts";
 import { speedChart } from "./charts/speed.ts";
 import { subnormalShareChart } from "./charts/subnormal_share.ts";
@@ -46,6 +48,8 @@ export interface BuildReportOptions {
 export interface BuildReportResult {
   /** Path of the written `index.html`. */
   indexPath: string;
+  /** Path of the written `FINDINGS.md`. */
+  findingsPath: string;
   /** Chart names, in page order (`charts/NAME.vl.json`, `charts/NAME.svg`). */
   charts: string[];
   /** One caption per chart, same order: the findings in words. */
@@ -133,13 +137,15 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
   const svgs = opts.svg === false ? [] : await Promise.all(charts.map((c) => renderSvg(c.spec)));
   const run = data.run;
   const found = findings(run?.records ?? []);
+  const title = "rnn-gradbench: vanishing gradients in recurrent networks";
+  const subtitle = run
+    ? `Suite ${run.suite}, run ${run.id}, ${run.records.length} runs, finished ${
+      run.finished.slice(0, 16).replace("T", " ")
+    } UTC.`
+    : "No results yet.";
   const html = renderHtml({
-    title: "rnn-gradbench: vanishing gradients in recurrent networks",
-    subtitle: run
-      ? `Suite ${run.suite}, run ${run.id}, ${run.records.length} runs, finished ${
-        run.finished.slice(0, 16).replace("T", " ")
-      } UTC.`
-      : "No results yet.",
+    title,
+    subtitle,
     charts,
     findings: found,
     manifest: runManifest(data),
@@ -183,11 +189,24 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
     await writeFileAtomic(join(chartsDir, `${c.name}.vl.json`), JSON.stringify(c.spec) + "\n");
     if (svgs[i] !== undefined) await writeFileAtomic(join(chartsDir, `${c.name}.svg`), svgs[i]);
   }));
+  const markdown = findingsMarkdown({
+    title,
+    subtitle,
+    suite: run?.suite,
+    resultsDir: opts.resultsDir,
+    benchDir: opts.benchDir,
+    outDir: opts.outDir,
+    findings: found,
+    charts: charts.map((c) => ({ name: c.name, caption: c.caption })),
+    missing,
+  });
+  await writeFileAtomic(join(opts.outDir, "FINDINGS.md"), markdown);
   const indexPath = join(opts.outDir, "index.html");
   if (playground.html) await writeFileAtomic(join(opts.outDir, "playground.html"), playground.html);
   await writeFileAtomic(indexPath, html);
   return {
     indexPath,
+    findingsPath: join(opts.outDir, "FINDINGS.md"),
     charts: charts.map((c) => c.name),
     captions: charts.map((c) => c.caption),
     findings: found.sentences,

@@ -59,6 +59,10 @@ Deno.test("buildReport writes index.html, specs and SVGs for every chart", async
     assertMatch(html, /"bind":"legend"/);
     // Synthetic faults: a diverged and a failed run are named among the missing.
     assertMatch(r.missing.join("\n"), /^diverged: .*rnn_tanh|^failed: copy gru/m);
+    // FINDINGS.md quotes the page: the same thesis sentences and every chart's caption.
+    const md = await Deno.readTextFile(r.findingsPath);
+    for (const f of r.findings) assert(md.includes(f), `FINDINGS.md lacks: ${f}`);
+    for (const c of r.captions) assert(md.includes(c.replace(/\s*\n\s*/g, " ")));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -141,32 +141,43 @@ function thesis(
   const holds: { task: string; cell: string }[] = [];
   const longer: string[] = [];
   const shorter: string[] = [];
-  for (const d of decay) {
+  const symbols = records.find((r) => r.config.task === "copy")?.config.symbols ?? 10;
+  const steps = (h: number) => (Number.isFinite(h) ? `~${Math.round(h)}` : "∞");
+  const T = (x: number) => (x > 0 ? `T = ${x}` : "none");
+  const order = sortCells(decay.map((d) => d.cell));
+  const sorted = [...decay].sort((a, b) =>
+    a.task.localeCompare(b.task) || order.indexOf(a.cell) - order.indexOf(b.cell)
+  );
+  // After training: does the trained gradient reach every length the cell solved? (A cell can
+  // only learn a dependency its gradient carries; Bengio, Simard & Frasconi 1994.)
+  let reached = 0;
+  const unreached: string[] = [];
+  for (const d of sorted) {
     const m = memory.find((x) => x.task === d.task && x.cell === d.cell);
     if (!m || !d.init) continue;
-    const symbols = records.find((r) => r.config.task === "copy")?.config.symbols ?? 10;
     const predicted = predictedHorizon(d.task, m.lengths, d.init.horizon, symbols);
-    const h = Number.isFinite(d.init.horizon) ? `~${Math.round(d.init.horizon)} steps` : "no decay";
-    const T = (x: number) => (x > 0 ? `T = ${x}` : "no length");
+    // One compact item per pair: what it solved, how far its gradient reached at
+    // initialisation (and the longest tested length that reach covers).
+    const item = `${d.cell} (${d.task}: solved ${T(m.median)}, ` +
+      `gradient horizon ${steps(d.init.horizon)} steps covers ${T(predicted)}`;
+    if (d.trained && m.median > 0) {
+      const covered = predictedHorizon(d.task, m.lengths, d.trained.horizon, symbols);
+      if (covered >= m.median) reached++;
+      else {
+        unreached.push(
+          `${d.cell} (${d.task}: solved ${T(m.median)}, trained gradient horizon ` +
+            `${steps(d.trained.horizon)} steps covers ${T(covered)})`,
+        );
+      }
+    }
     if (predicted === m.median) holds.push({ task: d.task, cell: d.cell });
     else if (m.median > predicted) {
       const after = d.trained && d.trained.horizon > d.init.horizon
-        ? `; after training its gradient reaches ${
-          Number.isFinite(d.trained.horizon)
-            ? `~${Math.round(d.trained.horizon)} steps`
-            : "without decay"
-        }`
+        ? `, ${steps(d.trained.horizon)} after training`
         : "";
-      longer.push(
-        `${d.cell} on the ${TASK_LABEL[d.task]} solved ${T(m.median)} although its gradient ` +
-          `horizon at initialisation (${h}) covers ${T(predicted)}${after}`,
-      );
+      longer.push(`${item}${after})`);
     } else {
-      shorter.push(
-        `${d.cell} on the ${TASK_LABEL[d.task]} solved ${T(m.median)} although its gradient ` +
-          `horizon at initialisation (${h}) covers ${T(predicted)}: the gradient arrives, ` +
-          `training did not use it within the step budget`,
-      );
+      shorter.push(`${item})`);
     }
   }
   const judged = holds.length + longer.length + shorter.length;
@@ -186,7 +197,26 @@ function thesis(
       `The gradient horizon at initialisation predicts none of the ${judged} memory horizons.`,
     );
   }
-  if (longer.length) out.push(`It underestimates where ${listWords(longer)}.`);
-  if (shorter.length) out.push(`It overestimates where ${listWords(shorter)}.`);
+  if (longer.length) {
+    out.push(
+      `It underestimates ${longer.length} — training lengthened the gradient's reach and the ` +
+        `cell learned farther than it reached at initialisation: ${longer.join("; ")}.`,
+    );
+  }
+  if (shorter.length) {
+    out.push(
+      `It overestimates ${shorter.length} — the gradient arrives but training did not use it ` +
+        `within the step budget (a gradient that does not vanish is needed, not enough): ` +
+        `${shorter.join("; ")}.`,
+    );
+  }
+  const solvedJudged = reached + unreached.length;
+  if (solvedJudged) {
+    out.push(
+      `After training, the gradient reaches every length the cell solved in ${reached} of ` +
+        `${solvedJudged} cell–task pairs that solved one` +
+        (unreached.length ? `; not in ${unreached.join("; ")}.` : "."),
+    );
+  }
   return out;
 }

@@ -7,8 +7,13 @@
  * and unhandled rejections are recorded before anything else runs, and once every `vegaEmbed`
  * promise settles `#render-status` gets JSON `{done, charts, rendered, marks, errors}`.
  *
+ * A cell picked in one chart's legend is highlighted in every chart of the page (the report and
+ * the history page alike): the charts share the legend-bound selection of
+ * {@link HIGHLIGHT_PARAM} (see `LINK_SCRIPT`).
+ *
  * @module
  */
+import { HIGHLIGHT_PARAM } from "../viz/cell_style.ts";
 import { escapeHtml } from "../viz/escape.ts";
 import type { Chart } from "./charts/_common.ts";
 import type { Findings } from "./findings.ts";
@@ -119,6 +124,87 @@ const STATUS_SCRIPT = `
   });
 })();`;
 
+/**
+ * Shares the legend-bound cell selection across every chart of the page: each view holding the
+ * selection's store dataset (`<param>_store`, which Vega-Lite keeps the picked tuples in) gets a
+ * data listener, and a change there is written into the store of every other such view, so a
+ * pick (or its clearing) in one chart dims (or restores) the same cells everywhere. A listener
+ * ignores a store whose content is already the page's current selection: that is what the
+ * write into the other views makes them report back, and so no change bounces between views.
+ * A click that clears the pick in one chart clears it in all. Views without the store (charts
+ * not coloured by cell) are left alone.
+ */
+const LINK_SCRIPT = `
+(function () {
+  var STORE = ${JSON.stringify(`${HIGHLIGHT_PARAM}_store`)};
+  var linked = [];
+  var current = { key: "[]", tuples: [] };
+  function hasStore(view) {
+    try { view.data(STORE); return true; } catch (e) { return false; }
+  }
+  // One fresh copy of each distinct picked tuple: Vega marks the objects it ingests with ids of
+  // one view, and a faceted chart stores the same pick once per panel.
+  function distinct(tuples) {
+    var seen = {};
+    return (tuples || []).map(function (t) { return JSON.parse(JSON.stringify(t)); })
+      .filter(function (t) {
+        var k = entryKey(t);
+        return seen[k] ? false : (seen[k] = true);
+      });
+  }
+  // What a tuple picks, independent of the view (unit) that picked it.
+  function entryKey(t) {
+    return JSON.stringify([(t.fields || []).map(function (f) { return f.field; }), t.values]);
+  }
+  function keyOf(tuples) {
+    return JSON.stringify(tuples.map(entryKey).sort());
+  }
+  function write(view, tuples) {
+    var rows = vega.changeset().remove(function () { return true; }).insert(distinct(tuples));
+    view.change(STORE, rows).runAsync().catch(function (e) {
+      console.error("cell highlight: " + (e && e.message || e));
+    });
+  }
+  window.__linkCellHighlight = function (view) {
+    if (!hasStore(view)) return;
+    linked.push(view);
+    // What the last click in this view hit. Vega may run the selection's signals (and so this
+    // view's data listener) before the click listener below, so a store change is judged only
+    // once the click's listeners have all run.
+    var clicked = "none";
+    if (current.tuples.length) write(view, current.tuples);
+    view.addDataListener(STORE, function (name, tuples) {
+      var picked = distinct(tuples);
+      if (keyOf(picked) === current.key) return;
+      setTimeout(function () {
+        var key = keyOf(picked);
+        if (key === current.key) return;
+        if (clicked === "mark") {
+          // A click on anything but the legend makes Vega-Lite store again the entry last
+          // clicked in this view's own legend, which is stale once another chart picked: put
+          // the page's pick back.
+          write(view, current.tuples);
+          return;
+        }
+        current = { key: key, tuples: picked };
+        linked.forEach(function (other) { if (other !== view) write(other, current.tuples); });
+      }, 0);
+    });
+    view.addEventListener("click", function (event, item) {
+      var role = item && item.mark && item.mark.role;
+      clicked = !item || !item.datum
+        ? "empty"
+        : /^legend-(symbol|label|entry)$/.test(role) ? "legend" : "mark";
+      // Vega-Lite clears the pick on a click that hits no item or one without data, but only in
+      // the view whose own legend made it: a view whose store was written from another chart
+      // has no pick of its own to clear. So such a click clears the pick of the page.
+      if (clicked !== "empty" || current.tuples.length === 0) return;
+      current = { key: "[]", tuples: [] };
+      linked.forEach(function (other) { write(other, []); });
+    });
+  };
+})();`;
+
 const EMBED_SCRIPT = `
 (function () {
   var status = document.getElementById("render-status");
@@ -126,7 +212,8 @@ const EMBED_SCRIPT = `
   var specs = JSON.parse(document.getElementById("chart-specs").textContent);
   var done = specs.map(function (s, i) {
     if (typeof vegaEmbed !== "function") return Promise.reject(new Error("vega-embed missing"));
-    return vegaEmbed("#chart-" + i, s.spec, { actions: false, renderer: "svg" });
+    return vegaEmbed("#chart-" + i, s.spec, { actions: false, renderer: "svg" })
+      .then(function (r) { window.__linkCellHighlight(r.view); return r; });
   });
   Promise.allSettled(done).then(function (results) {
     var marks = {};
@@ -216,7 +303,8 @@ ${manifestSection(page)}`
 <script>${inlineScript(page.libs.vega)}</script>
 <script>${inlineScript(page.libs.vegaLite)}</script>
 <script>${inlineScript(page.libs.vegaEmbed)}</script>
-<script>${EMBED_SCRIPT}</script>
+<script>${LINK_SCRIPT}
+${EMBED_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -77,9 +77,15 @@ export interface EvalMetrics {
   test_accuracy: number;
 }
 
-/** One point of the training curve. */
+/**
+ * One point of the training curve. A run of up to 500 steps has a point per step; a longer one
+ * about 500, each the mean training loss over the steps since the previous point, plus a point
+ * at every evaluation (which carries the test metrics). Records written before this rule have a
+ * point per step; both read the same.
+ */
 export interface CurvePoint {
   step: number;
+  /** Mean training loss of the steps since the previous point (null: non-finite at this step). */
   train_loss: number;
   test_loss?: number;
   test_mse?: number | null;

@@ -37,7 +37,7 @@ import {
 import { cellGates, memoryProblem } from "./memory.ts";
 
 /** The suites shipped with the project (`--suite NAME`). */
-export const BUILTIN_SUITES = ["quick", "standard", "paper"] as const;
+export const BUILTIN_SUITES = ["quick", "tour", "standard", "paper"] as const;
 
 /** Settings an experiment may set (all optional in the file; defaults below). */
 export interface ExperimentSettings {

@@ -14,6 +14,7 @@ import {
   validateSuite,
 } from "./suite.ts";
 
+import { CELL_NAMES } from "../engine/model.ts";
 Deno.test("the quick suite expands to its calibrated grid: 9 cells, both tasks, two lengths each", async () => {
   const grid = await expandGrid(await loadSuite("quick"));
   const cells = new Set(grid.runs.map((r) => r.config.cell));
@@ -44,6 +45,29 @@ Deno.test("the quick suite expands to its calibrated grid: 9 cells, both tasks, 
   assert(grid.runs.every((r) => r.config.stopWhenSolved?.patience === 1), "stops when solved");
 });
 
+Deno.test("the tour suite: every registry cell, stacked where the literature stacks, 4 lengths × 3 seeds on both tasks", async () => {
+  const grid = await expandGrid(await loadSuite("tour"));
+  const cells = new Set(grid.runs.map((r) => r.config.cell));
+  for (const c of CELL_NAMES) assert(cells.has(c), `tour lacks ${c}`);
+  const stacked = new Set(
+    grid.runs.filter((r) => (r.config.layers ?? 1) === 2).map((r) => r.config.cell),
+  );
+  assertEquals([...stacked].sort(), ["indrnn", "lstm", "mingru"]);
+  for (const task of ["adding", "copy"]) {
+    const rs = grid.runs.filter((r) => r.config.task === task);
+    assert(new Set(rs.map((r) => r.config.T)).size >= 4, `${task}: 4 lengths`);
+    assertEquals(new Set(rs.map((r) => r.config.seed)).size, 3, `${task}: 3 seeds`);
+  }
+  // Per-length budgets: the longest adding length gets the most steps.
+  const budget = (T: number) =>
+    Math.max(
+      ...grid.runs.filter((r) => r.config.task === "adding" && r.config.T === T)
+        .map((r) => r.config.steps),
+    );
+  assert(budget(200) > budget(50));
+  assert(grid.runs.every((r) => r.config.stopWhenSolved?.patience === 1), "stops when solved");
+});
+
 Deno.test("every built-in suite validates and expands; standard and paper are big", async () => {
   for (const name of BUILTIN_SUITES) {
     const grid = await expandGrid(await loadSuite(name));
@@ -52,6 +76,14 @@ Deno.test("every built-in suite validates and expands; standard and paper are bi
   const standard = await expandGrid(await loadSuite("standard"));
   assertEquals(Math.max(...standard.runs.map((r) => r.config.T)), 1000);
   assertEquals(new Set(standard.runs.map((r) => r.config.seed)).size, 3);
+  // Per-length budgets (docs/suites.md): each longer adding length gets more steps.
+  const addingBudget = (T: number) =>
+    standard.runs.find((r) => r.config.task === "adding" && r.config.T === T)!.config.steps;
+  const lengths = [50, 100, 200, 500, 1000];
+  for (let i = 1; i < lengths.length; i++) {
+    assert(addingBudget(lengths[i]) > addingBudget(lengths[i - 1]), `budget at T=${lengths[i]}`);
+  }
+  assert(standard.runs.every((r) => r.config.stopWhenSolved?.patience === 2));
   const paper = await loadSuite("paper");
   const pg = await expandGrid(paper);
   assert(pg.runs.some((r) => r.config.task === "adding" && r.config.T === 600));
@@ -162,7 +194,7 @@ Deno.test("a missing suite names the built-in ones", async () => {
   await assertRejects(
     () => loadSuite("nonexistent-suite"),
     SuiteError,
-    "built-in: quick, standard, paper",
+    "built-in: quick, tour, standard, paper",
   );
 });
 

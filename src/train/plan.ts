@@ -17,7 +17,7 @@ import { type Grid, type GridRun, runCost, runLabel } from "../suite/suite.ts";
 export const SECONDS_PER_COST_UNIT = 1.0e-4;
 
 /** The shard counts a dry run estimates the remaining time for. */
-export const SHARD_COUNTS = [1, 2, 4, 8];
+export const SHARD_COUNTS = [1, 2, 4, 8, 16, 32, 64];
 
 /** Config hashes already stored in a suite run's file (a missing file: none). */
 export async function readDoneHashes(

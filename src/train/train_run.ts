@@ -138,6 +138,17 @@ function median(xs: number[]): number | null {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** About how many points a run's training curve keeps (see {@link curveStride}). */
+export const CURVE_POINTS = 500;
+
+/**
+ * Steps per training-curve point for a run of `steps` steps: 1 up to {@link CURVE_POINTS} steps,
+ * then ⌈steps / CURVE_POINTS⌉ (each point is the mean loss of its window).
+ */
+export function curveStride(steps: number): number {
+  return Math.max(1, Math.ceil(steps / CURVE_POINTS));
+}
+
 /** Trains one run. Never throws for a failing run (it is recorded as `failed`), except on interrupt. */
 export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunOutcome> {
   const spec = taskSpecOf(c);
@@ -183,6 +194,18 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
     }
   };
 
+  // The curve keeps at most about CURVE_POINTS points: each is the mean training loss over the
+  // steps since the previous one (every step for short runs), so a 40,000-step run's record stays
+  // small while its curve keeps the shape (and the mean is less noisy than one sampled step).
+  const stride = curveStride(c.steps);
+  const acc = { sum: 0, n: 0 };
+  const flush = (at: number) => {
+    if (acc.n === 0) return;
+    curve.push({ step: at, train_loss: acc.sum / acc.n });
+    acc.sum = 0;
+    acc.n = 0;
+  };
+
   /** Reads pending losses; returns the first non-finite step, or null. */
   const drain = async (): Promise<{ step: number; reason: string } | null> => {
     if (pending.length === 0) return null;
@@ -198,11 +221,18 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
           reason: !Number.isFinite(l) ? `training loss is ${l}` : `gradient norm is ${g}`,
         };
       }
-      if (Number.isFinite(l)) lastTrainLoss = l;
-      curve.push({
-        step: p.step,
-        train_loss: Number.isFinite(l) ? l : (null as unknown as number),
-      });
+      if (Number.isFinite(l)) {
+        lastTrainLoss = l;
+        acc.sum += l;
+        acc.n++;
+      } else {
+        // A non-finite loss gets a point of its own (null), after the window before it.
+        flush(p.step - 1);
+        curve.push({ step: p.step, train_loss: null as unknown as number });
+      }
+      // A point every `stride` steps, and at the last step read (an evaluation or a probe),
+      // which the evaluation's metrics then join.
+      if (p.step % stride === 0 || i === pending.length - 1) flush(p.step);
       p.loss.dispose();
       p.gradNorm.dispose();
     });

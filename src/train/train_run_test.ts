@@ -1,7 +1,7 @@
 import { initBackend } from "../backend.ts";
 import { expandGrid, validateSuite } from "../suite/suite.ts";
 import { assert, assertEquals, assertGreater, assertMatch } from "../testing/assert.ts";
-import { RunInterrupted, trainRun } from "./train_run.ts";
+import { CURVE_POINTS, curveStride, RunInterrupted, trainRun } from "./train_run.ts";
 import type { RunConfig } from "../results/schema.ts";
 
 const backend = Deno.env.get("CI") === "true" ? "tensorflow" : "auto";
@@ -119,4 +119,28 @@ Deno.test("stopWhenSolved ends a solved run patience evaluations after the solvi
   assertEquals(never.metrics.steps_to_solve, null);
   assertEquals(never.stopped_early, false);
   assertEquals(never.end_step, 9);
+});
+
+Deno.test("curveStride: every step up to CURVE_POINTS steps, then about CURVE_POINTS points", () => {
+  assertEquals(curveStride(6), 1);
+  assertEquals(curveStride(CURVE_POINTS), 1);
+  assertEquals(curveStride(CURVE_POINTS + 1), 2);
+  assertEquals(curveStride(40_000), 80);
+});
+
+Deno.test("a long run's curve holds window means, with a point at every evaluation", async () => {
+  await initBackend(backend, { warn: () => {} });
+  const steps = 2 * CURVE_POINTS + 10; // stride 3
+  const c = await config({ steps, evalEvery: 100, probeAt: ["end"] });
+  const out = await trainRun(c);
+  assertEquals(out.status, "ok");
+  const at = out.curve.map((p) => p.step);
+  for (let s = 100; s <= steps; s += 100) assert(at.includes(s), `no point at evaluation ${s}`);
+  assertEquals(at[at.length - 1], steps);
+  assert(out.curve.length <= CURVE_POINTS + steps / 100 + 1, `${out.curve.length} points`);
+  assert(at.every((s, i) => i === 0 || s > at[i - 1]), "steps increase");
+  assert(at.filter((s) => s % 3 === 0).length >= Math.floor(steps / 3) - 1);
+  for (const p of out.curve) assert(Number.isFinite(p.train_loss));
+  // The evaluation points carry the test metrics.
+  assert(out.curve.filter((p) => p.test_loss !== undefined).length === Math.floor(steps / 100) + 1);
 });

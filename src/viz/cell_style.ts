@@ -9,7 +9,8 @@
  *   takes pair i of the Tableau-20 palette, dark for the cell and light for its `+attn`; a stack
  *   takes its one-layer colour darkened per extra layer; unknown names take the palette's tail.
  * - Highlight: a click on a legend entry highlights that series in every panel of a chart
- *   (a legend-bound point selection dims the others), see {@link withCellHighlight}.
+ *   (a legend-bound point selection dims the others), see {@link withCellHighlight}; the pages
+ *   built by the report's `renderHtml` share that selection across all their charts.
  *
  * @module
  */
