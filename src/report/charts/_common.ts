@@ -88,6 +88,19 @@ export function groupBy<T>(xs: Iterable<T>, key: (x: T) => string): Map<string, 
   return m;
 }
 
+/**
+ * The x encoding of a chart against sequence length: log scale, a tick at every tested T.
+ */
+export function lengthX(Ts: number[]): Record<string, unknown> {
+  return {
+    field: "T",
+    type: "quantitative",
+    scale: { type: "log", nice: false, padding: 12 },
+    axis: { values: Ts, format: "d" },
+    title: "sequence length T (time steps)",
+  };
+}
+
 /** Task names as readers know them. */
 export const TASK_LABEL: Record<string, string> = {
   adding: "adding problem",

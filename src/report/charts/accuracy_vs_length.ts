@@ -16,6 +16,7 @@ import {
   CONFIG,
   fmt,
   groupBy,
+  lengthX,
   listWords,
   mean,
   placeholderSpec,
@@ -196,13 +197,7 @@ function panel(
     ...extra,
   });
   const Ts = [...new Set([...rows.map((r) => r.T), ...refs.map((r) => r.T)])].sort((a, b) => a - b);
-  const x = {
-    field: "T",
-    type: "quantitative",
-    scale: { type: "log", nice: false, padding: 12 },
-    axis: { values: Ts, format: "d" },
-    title: "sequence length T (time steps)",
-  };
+  const x = lengthX(Ts);
   const layers: VlSpec[] = [
     metric === "test_loss"
       ? {

@@ -13,6 +13,7 @@ import {
   type Chart,
   CONFIG,
   groupBy,
+  lengthX,
   listWords,
   median,
   placeholderSpec,
@@ -85,13 +86,7 @@ export function solveCaption(rows: SolveRow[], records: ResultRecord[]): string 
 
 function panel(task: string, rows: SolveRow[], cells: string[]): VlSpec {
   const Ts = [...new Set(rows.map((r) => r.T))].sort((a, b) => a - b);
-  const x = {
-    field: "T",
-    type: "quantitative",
-    scale: { type: "log", nice: false, padding: 12 },
-    axis: { values: Ts, format: "d" },
-    title: "sequence length T (time steps)",
-  };
+  const x = lengthX(Ts);
   const y = (field: string, extra: VlSpec = {}) => ({
     field,
     type: "quantitative",
