@@ -23,11 +23,12 @@ const FLAGS = {
     default: "torch,keras",
     description: "peers to time beside the project (those installed)",
   },
+  verbose: { type: "boolean", description: "print one line per training evaluation" },
   "tf-log": TF_LOG_FLAG,
 } as const;
 
 const HELP = helpText(
-  "deno task run [--suite quick] [--backend auto] [--no-bench] [--peer torch,keras]",
+  "deno task run [--suite quick] [--backend auto] [--no-bench] [--peer torch,keras] [--verbose]",
   "The main job: train the quick suite, run the quick bench, build the report, print the findings.",
   FLAGS,
 );
@@ -58,7 +59,9 @@ async function main(argv: string[]): Promise<number> {
     grid,
     outDir: resultsDir,
     backend,
-    progress: createProgress(grid.runs.map((r) => runCost(r.config))),
+    progress: createProgress(grid.runs.map((r) => runCost(r.config)), {
+      verbose: v.verbose === true,
+    }),
     shouldStop: () => stop,
   });
   Deno.removeSignalListener("SIGINT", onSigint);

@@ -70,6 +70,7 @@ const FLAGS = {
     description:
       "print what is done and what remains (given --out), with estimated times; train nothing",
   },
+  verbose: { type: "boolean", description: "also print one line per evaluation" },
   "tf-log": TF_LOG_FLAG,
 } as const;
 
@@ -170,7 +171,9 @@ async function main(argv: string[]): Promise<number> {
     );
   };
   Deno.addSignalListener("SIGINT", onSigint);
-  const progress = createProgress(runs.map((r) => runCost(r.config)));
+  const progress = createProgress(runs.map((r) => runCost(r.config)), {
+    verbose: v.verbose === true,
+  });
   progress.line(
     `suite ${grid.suite}:${shardText} ${runs.length} runs on the ${backend.name} backend → ${outDir}`,
   );

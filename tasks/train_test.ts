@@ -236,3 +236,20 @@ Deno.test("the quick suite runs end to end and shows the remedies working where 
   assertLess(ratio("rnn_tanh"), ratio("lstm") * 1e-3);
   assertLess(ratio("lstm"), ratio("lstm+attn"));
 });
+
+Deno.test("two quick runs to a pipe print a few lines per run; --verbose adds one per evaluation", async () => {
+  const out = `${await Deno.makeTempDir()}/results`;
+  const args = [...SMALL, "--cells", "rnn_tanh,lstm", "--seeds", "1", ...BACKEND, "--out", out];
+  const quiet = await train(args);
+  assertEquals(quiet.code, 0, quiet.stderr);
+  const lines = quiet.stderr.trim().split("\n");
+  // A header, a start and an end line per run, the closing two lines (backend notes aside).
+  assertLess(lines.length, 2 * 3 + 5, quiet.stderr);
+  assertEquals(lines.filter((l) => /^\[\d\/2\] /.test(l)).length, 2, quiet.stderr);
+  assertEquals(lines.filter((l) => /^[✓✗] \[\d\/2\] /.test(l)).length, 2, quiet.stderr);
+  assert(!quiet.stderr.includes("\x1b["), "no terminal control codes in a pipe");
+  const loud = await train([...args, "--force", "--verbose"]);
+  assertEquals(loud.code, 0, loud.stderr);
+  // 40 steps, an evaluation every 10: four lines per run.
+  assertEquals(loud.stderr.split("\n").filter((l) => / step \d+\/40 /.test(l)).length, 8);
+});

@@ -55,8 +55,7 @@ export async function trainGrid(o: TrainGridOptions): Promise<TrainGridSummary> 
     const label = runLabel(config);
     if (done.has(hash) && !o.force) {
       summary.skipped++;
-      o.progress.runStart(i, runs.length, label, config.steps);
-      o.progress.runEnd(label, "skipped", 0, "(already in results; --force re-runs)");
+      o.progress.runSkipped(i, runs.length, label, "already in results (--force re-runs)");
       continue;
     }
     o.progress.runStart(i, runs.length, label, config.steps);
