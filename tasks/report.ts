@@ -45,8 +45,8 @@ const FLAGS = {
 
 const HELP = helpText(
   "deno task report [--results DIR] [--bench DIR] [--history DIR] [--out DIR] [--run ID]",
-  "Builds reports/site/index.html (self-contained, works offline) plus charts/NAME.vl.json and\n" +
-    "charts/NAME.svg, and prints each chart's finding.",
+  "Builds reports/site/index.html (self-contained, works offline), FINDINGS.md and\n" +
+    "charts/NAME.vl.json + charts/NAME.svg, and prints the headline.",
   FLAGS,
 );
 
@@ -75,13 +75,12 @@ async function main(argv: string[]): Promise<number> {
   console.log(`History: ${result.historyPath}`);
   console.log(`Findings: ${result.findingsPath}`);
   for (const r of result.regressions) console.log(`  regression: ${r}`);
-  for (const f of result.findings) console.log(`\n${f}`);
-  result.charts.forEach((name, i) => console.log(`\n${name}: ${result.captions[i]}`));
+  for (const f of result.findings) console.log(`- ${f}`);
   if (result.missing.length) {
-    console.log(`\nMissing (${result.missing.length}):`);
-    for (const m of result.missing.slice(0, 20)) console.log(`  - ${m}`);
-    if (result.missing.length > 20) {
-      console.log(`  … and ${result.missing.length - 20} more (see the report's manifest)`);
+    console.log(`Missing (${result.missing.length}):`);
+    for (const m of result.missing.slice(0, 5)) console.log(`  - ${m}`);
+    if (result.missing.length > 5) {
+      console.log(`  … and ${result.missing.length - 5} more (see the report's manifest)`);
     }
   }
   return 0;

@@ -84,9 +84,8 @@ async function main(argv: string[]): Promise<number> {
   console.error("== 3/3 report");
   const report = await buildReport({ resultsDir, benchDir, outDir: siteDir });
   console.log(`\nReport: ${report.indexPath} (history: ${report.historyPath})`);
-  console.log("Findings:");
   for (const f of report.findings) console.log(`- ${f}`);
-  report.charts.forEach((name, i) => console.log(`- ${name}: ${report.captions[i]}`));
+  console.log(`Findings and every chart's caption: ${report.findingsPath}`);
   if (report.missing.length) console.log(`Missing: ${report.missing.slice(0, 5).join("; ")}`);
   return 0;
 }

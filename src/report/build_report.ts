@@ -10,7 +10,10 @@ import { writeFileAtomic } from "../fs/atomic.ts";
 import { accuracyVsLengthChart } from "./charts/accuracy_vs_length.ts";
 import { type Chart, withCellHighlight } from "./charts/_common.ts";
 import { stepsToSolveChart } from "./charts/steps_to_solve.ts";
-import { findings } from "./findings.ts";
+import { type FindingsData, findingsData } from "./findings.ts";
+import { wordFindings } from "./findings_text.ts";
+import { literatureMarks, memoryHorizonChart } from "./charts/memory_horizon.ts";
+import { readPageAssets } from "./page/assets.ts";
 import { findingsMarkdown } from "./findings_md.ts";
 import { gradientDecayChart } from "./charts/gradient_decay.ts";
 import { speedChart } from "./charts/speed.ts";
@@ -54,8 +57,7 @@ export interface BuildReportResult {
   charts: string[];
   /** One caption per chart, same order: the findings in words. */
   captions: string[];
-  /** The findings at the top of the page in words: where the gradient horizon predicts the
-   * memory horizon and where not. */
+  /** The headline at the top of the page: what fails, what solves, how far, at what cost. */
   findings: string[];
   /** What the results lack: grid gaps, diverged/failed runs, no bench, no results. */
   missing: string[];
@@ -66,12 +68,19 @@ export interface BuildReportResult {
 }
 
 /**
- * The page's charts, in order, built from loaded data (pure); a click on a legend entry
- * highlights that cell in every panel of a chart.
+ * The page's charts, in order, built from loaded data (pure): the headline chart (memory horizon
+ * per cell, with the literature's marks) first. A click on a legend entry highlights that cell
+ * in every chart of the page.
  */
-export function buildCharts(data: ReportData): Chart[] {
+export function buildCharts(
+  data: ReportData,
+  found: FindingsData = findingsData(data.run?.records ?? []),
+): Chart[] {
   const records = data.run?.records ?? [];
+  const solved = records[0]?.config.solved;
+  const symbols = records.find((r) => r.config.task === "copy")?.config.symbols;
   return [
+    memoryHorizonChart(found.horizons, literatureMarks(data.references, solved, symbols)),
     stepsToSolveChart(records),
     gradientDecayChart(records),
     accuracyVsLengthChart(records, data.references),
@@ -129,14 +138,16 @@ export async function readLibraries(): Promise<Libraries> {
  */
 export async function buildReport(opts: BuildReportOptions): Promise<BuildReportResult> {
   const data = await loadReportData(opts);
-  const charts = buildCharts(data);
+  const run = data.run;
+  const facts = findingsData(run?.records ?? []);
+  const found = wordFindings(facts);
+  const charts = buildCharts(data, facts);
+  const assets = await readPageAssets();
   const missing = missingItems(data, opts);
   const libs = await readLibraries();
   const playground = await tryRenderPlayground(libs);
   if (playground.problem) missing.push(playground.problem);
   const svgs = opts.svg === false ? [] : await Promise.all(charts.map((c) => renderSvg(c.spec)));
-  const run = data.run;
-  const found = findings(run?.records ?? []);
   const title = "rnn-gradbench: vanishing gradients in recurrent networks";
   const subtitle = run
     ? `Suite ${run.suite}, run ${run.id}, ${run.records.length} runs, finished ${
@@ -152,6 +163,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
     missing,
     notes: data.notes,
     libs,
+    assets,
     links: playground.html ? [["playground.html", "Playground: train a cell live →"]] : [],
   });
   let hist = opts.historyDir ? await loadHistory(opts.historyDir) : { runs: [], problems: [] };
@@ -170,6 +182,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
     missing: [],
     notes: view.notes,
     libs,
+    assets,
     links: [["index.html", "← Report"]],
     body: historyPage(view, { firstChartIndex: 0 }),
   });
@@ -209,7 +222,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
     findingsPath: join(opts.outDir, "FINDINGS.md"),
     charts: charts.map((c) => c.name),
     captions: charts.map((c) => c.caption),
-    findings: found.sentences,
+    findings: found.headline,
     missing,
     historyPath,
     regressions: view.regressions.filter((r) => r.latest).map((r) =>

@@ -5,6 +5,7 @@ import { buildReport } from "./build_report.ts";
 import { ReportInputError } from "./load.ts";
 
 const NAMES = [
+  "memory_horizon",
   "steps_to_solve",
   "gradient_decay",
   "accuracy_vs_length",
@@ -50,11 +51,14 @@ Deno.test("buildReport writes index.html, specs and SVGs for every chart", async
     assertMatch(html, /A &amp; B 2018|A \\u0026 B 2018/);
     assertMatch(html, /vega-embed|vegaEmbed/);
     assert(html.length > 500_000, "vega, vega-lite and vega-embed are inlined");
-    // The findings come first: the memory-horizon and decay tables, then the charts.
+    // The headline and its chart come first, then the findings tables, then the charts.
+    const headlineAt = html.indexOf('<section id="headline">');
     const findingsAt = html.indexOf('<section id="findings">');
-    assert(findingsAt > 0 && findingsAt < html.indexOf('<section id="steps_to_solve">'));
+    assert(headlineAt > 0 && headlineAt < html.indexOf('id="chart-0"'));
+    assert(html.indexOf('id="chart-0"') < findingsAt);
+    assert(findingsAt < html.indexOf('<section id="steps_to_solve">'));
     assertMatch(html, /<table class="memory-horizon">/);
-    assertMatch(html, /<table class="decay-rate">/);
+    assertMatch(html, /<table class="thesis">/);
     assertMatch(html, /gradient horizon at initialisation predicts/);
     assertMatch(html, /"bind":"legend"/);
     // Synthetic faults: a diverged and a failed run are named among the missing.
@@ -94,7 +98,7 @@ Deno.test("buildReport builds from partial results and says what is missing", as
     assertMatch(missing, /adding lstm: no runs at T=100/);
     assertMatch(missing, /copy rnn_tanh T=50: 1 of 2 seeds/);
     assertMatch(missing, /no bench file in/);
-    assertMatch(r.captions[5], /No bench file found/);
+    assertMatch(r.captions[NAMES.indexOf("speed")], /No bench file found/);
     assertMatch(await Deno.readTextFile(r.indexPath), /no runs at T=100/);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -111,7 +115,7 @@ Deno.test("buildReport with no results at all still writes a page that says so",
       referencesPath: join(dir, "none.json"),
     });
     assertMatch(r.missing[0], /no results in/);
-    assertEquals(r.charts.length, 6);
+    assertEquals(r.charts.length, NAMES.length);
     assertMatch(await Deno.readTextFile(r.indexPath), /No results yet/);
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -9,13 +9,13 @@ const input = {
   benchDir: "docs/reference/bench",
   outDir: "docs/reference",
   findings: {
-    sentences: ["The gradient horizon predicts 1 of 2."],
+    headline: ["The gradient horizon predicts 1 of 2."],
     memory: {
       caption: "Memory horizon.",
       columns: ["cell", "adding"],
       rows: [["lstm", "50 [20–50]"]],
     },
-    decay: { caption: "Decay.", columns: ["cell", "a|b"], rows: [["gru", "0.9"]] },
+    thesis: { caption: "Thesis.", columns: ["cell", "a|b"], rows: [["gru", "0.9"]] },
   },
   charts: [{ name: "gradient_decay", caption: "tanh decays\n  fastest." }],
   missing: ["failed: copy gru T=5 seed=1"],
@@ -24,7 +24,10 @@ const input = {
 Deno.test("findingsMarkdown: sentences, tables, captions, missing and the reproduce commands", () => {
   const md = findingsMarkdown(input);
   assertMatch(md, /^# T\n\nSuite tour, run tour-abc, 2 runs\./);
-  assert(md.includes("The gradient horizon predicts 1 of 2."));
+  assertMatch(
+    md,
+    /^# T\n\nSuite tour, run tour-abc, 2 runs\.\n\n## Headline\n\n- The gradient horizon/,
+  );
   assert(md.includes("| cell | adding |\n| --- | --- |\n| lstm | 50 [20–50] |"));
   assert(md.includes("| cell | a\\|b |"), "pipes inside a cell are escaped");
   assert(md.includes("- **gradient_decay**: tanh decays fastest."), "captions on one line");

@@ -1,7 +1,8 @@
 import { assert, assertEquals, assertMatch } from "../testing/assert.ts";
 import type { ResultRecord } from "../results/schema.ts";
 import { syntheticRecords } from "./_synthetic.ts";
-import { findings, horizonText } from "./findings.ts";
+import { findingsData, horizonCapped } from "./findings.ts";
+import { findings, horizonText } from "./findings_text.ts";
 
 const geometric = (len: number, f: number) =>
   Array.from({ length: len }, (_, t) => f ** (len - 1 - t));
@@ -26,53 +27,55 @@ function records(solvedUpTo: Record<string, number>): ResultRecord[] {
   return recs;
 }
 
-Deno.test("horizons read as median [min–max], — when nothing was solved", () => {
+Deno.test("horizons read as median [min–max], ≥ where capped, — when nothing was solved", () => {
   assertEquals(horizonText({ median: 200, min: 100, max: 500 }), "200 [100–500]");
+  assertEquals(horizonText({ median: 200, min: 200, max: 200, capped: true }), "≥ 200");
   assertEquals(horizonText({ median: 0, min: 0, max: 50 }), "— [—–50]");
   assertEquals(horizonText({ median: 0, min: 0, max: 0 }), "—");
 });
 
-Deno.test("the tables: memory horizon per cell and task, decay factors and horizons side by side", () => {
-  const f = findings(records({ rnn_tanh: 100, lstm: 200 }));
-  assertEquals(f.memory.rows, [["rnn_tanh", "100 [100–100]"], ["lstm", "200 [200–200]"]]);
-  assertMatch(f.memory.columns[1], /adding problem \(T tested: 50, 100, 200\)/);
-  const tanh = f.decay.rows.find((r) => r[0] === "rnn_tanh")!;
-  assertEquals(tanh.slice(2, 5), ["0.9", "0.9", "131"]);
-  assertEquals(tanh[6], "100 [100–100]");
-  assertMatch(f.decay.caption, /below 10\^-6/);
+Deno.test("a grid horizon is capped where the longest tested length was solved", () => {
+  const h = { task: "adding" as const, cell: "x", min: 50, max: 200, seeds: 3 };
+  assertEquals(horizonCapped({ ...h, median: 200, lengths: [50, 100, 200] }), true);
+  assertEquals(horizonCapped({ ...h, median: 100, lengths: [50, 100, 200] }), false);
+  assertEquals(horizonCapped({ ...h, median: 0, lengths: [50] }), false);
+  // A searched horizon says so itself.
+  assertEquals(horizonCapped({ ...h, median: 200, lengths: [50, 100, 200], capped: false }), false);
 });
 
-Deno.test("the thesis holds where the gradient horizon's length is the longest solved", () => {
+Deno.test("the tables: memory horizon per cell and task; the thesis check a row per pair", () => {
   const f = findings(records({ rnn_tanh: 100, lstm: 200 }));
+  assertEquals(f.memory.rows, [["rnn_tanh", "100"], ["lstm", "≥ 200"]]);
+  assertMatch(f.memory.columns[1], /adding problem \(T tested: 50, 100, 200\)/);
+  const tanh = f.thesis.rows.find((r) => r[0] === "rnn_tanh")!;
+  assertEquals(tanh.slice(1, 7), ["adding problem", "100", "0.9", "131", "100", "predicts"]);
+  assertMatch(f.thesis.caption, /below 10\^-6/);
+  assert(f.thesis.caption.split(/\.\s/).length <= 2, "a caption of at most two sentences");
+});
+
+Deno.test("the headline: what solves, how far, what fails, the thesis, the cost", () => {
+  const f = findings(records({ rnn_tanh: 100, lstm: 200 }));
+  assert(f.headline.length >= 3 && f.headline.length <= 5, f.headline.join("\n"));
   assertMatch(
-    f.sentences[0],
-    /predicts the memory horizon for 2 of 2 cell–task pairs: rnn_tanh and lstm \(adding problem\)/,
+    f.headline[0],
+    /^On the adding problem \(T = 50–200 tested\), lstm reaches ≥ T = 200/,
   );
-  assertEquals(f.sentences.length, 2);
-  assertMatch(
-    f.sentences[1],
-    /^After training, the gradient reaches every length the cell solved in \d of 2 /,
-  );
+  assertMatch(f.headline[0], /the tanh RNN stops at T = 100/);
+  assertMatch(f.headline[1], /predicts the memory horizon in 2 of 2 cell–task pairs/);
+  assertMatch(f.headline[2], /^Fastest at the longest length solved: lstm, 500 steps/);
 });
 
 Deno.test("and says where it does not, in which direction", () => {
-  const f = findings(records({ rnn_tanh: 200, lstm: 50 }));
-  const text = f.sentences.join(" ");
-  assertMatch(text, /predicts none of the 2 memory horizons/);
-  assertMatch(
-    text,
-    /underestimates 1 — .*: rnn_tanh \(adding: solved T = 200, gradient horizon ~131 steps covers T = 100\)/,
-  );
-  assertMatch(
-    text,
-    /overestimates 1 — .*: lstm \(adding: solved T = 50, gradient horizon ~\d+ steps covers T = 200\)/,
-  );
+  const d = findingsData(records({ rnn_tanh: 200, lstm: 50 }));
+  const v = Object.fromEntries(d.pairs.map((p) => [p.cell, p.verdict]));
+  assertEquals(v, { rnn_tanh: "under", lstm: "over" });
+  assertMatch(findings(records({ rnn_tanh: 200, lstm: 50 })).headline.join(" "), /in 0 of 2/);
 });
 
 Deno.test("no records, no probes: the findings say so", () => {
-  assertMatch(findings([]).sentences[0], /No finished runs/);
+  assertMatch(findings([]).headline[0], /No finished runs/);
   const recs = records({ rnn_tanh: 0, lstm: 0 });
   for (const r of recs) r.probes = [];
-  assertMatch(findings(recs).sentences[0], /gradient horizon is unknown/);
+  assertMatch(findings(recs).headline.join(" "), /gradient horizon is unknown/);
   assert(findings(recs).memory.rows.every((r) => r[1] === "—"));
 });

@@ -2,6 +2,9 @@ import { assert, assertEquals, assertMatch, assertNotMatch } from "../testing/as
 import type { Chart } from "./charts/_common.ts";
 import { escapeHtml, inlineScript, jsonForScript, renderHtml } from "./html.ts";
 import type { Manifest } from "./manifest.ts";
+import { readPageAssets } from "./page/assets.ts";
+
+const assets = await readPageAssets();
 
 const EVIL = `lstm</script><script>alert("x")</script>'"&<!--`;
 
@@ -28,6 +31,7 @@ function page(name = EVIL) {
     missing: [`missing ${name}`],
     notes: [`/tmp/"quoted"/</script>.jsonl: torn`],
     libs: { vega: "var vega={};", vegaLite: "var vegaLite={};", vegaEmbed: "var vegaEmbed=1;" },
+    assets,
   });
 }
 
@@ -59,7 +63,7 @@ Deno.test("a cell name with </script> and quotes does not break the page", () =>
   assertNotMatch(html, /<!--/);
   assertMatch(html, /lstm&lt;\/script&gt;&lt;script&gt;alert\(&quot;x&quot;\)/);
   // The specs block parses back to the name as given.
-  const m = html.match(/<script type="application\/json" id="chart-specs">(.*?)<\/script>/s)!;
+  const m = html.match(/<script type="application\/json" id="chart-specs"[^>]*>(.*?)<\/script>/s)!;
   assertEquals(JSON.parse(m[1])[0].spec.title, EVIL);
 });
 
@@ -69,5 +73,14 @@ Deno.test("the page is self-contained: no external scripts, styles or fetches", 
   assertNotMatch(html, /<link\b/);
   assertNotMatch(html, /https?:\/\/(?!vega\.github\.io\/schema)/);
   assertMatch(html, /id="render-status"/);
+  assert(html.includes(assets.link) && html.includes(assets.style), "page assets inlined");
   assert(html.indexOf("__reportErrors") < html.indexOf("var vega={};"));
+});
+
+Deno.test("a table's cell column carries the series colour", () => {
+  const html = page("lstm");
+  assertMatch(
+    html,
+    /<td class="cell"><span class="swatch" style="background:#[0-9a-f]{6}"><\/span>lstm<\/td>/,
+  );
 });

@@ -1,0 +1,199 @@
+/**
+ * The findings in words: the one module that turns {@link FindingsData} into the headline
+ * sentences and the findings tables the page, `FINDINGS.md` and the terminal show (pure).
+ *
+ * Tables hold the detail (a row per cell–task pair); sentences stay short — the headline is three
+ * to five sentences, a caption at most two.
+ *
+ * @module
+ */
+import { fmt, listWords, TASK_LABEL } from "./charts/_common.ts";
+import {
+  type FindingsData,
+  findingsData,
+  type PresentedHorizon,
+  type TaskHeadline,
+  type Verdict,
+} from "./findings.ts";
+import type { ResultRecord } from "../results/schema.ts";
+
+/** A table of strings (html.ts escapes and lays it out; a `cell` column gets colour swatches). */
+export interface FindingsTable {
+  caption: string;
+  columns: string[];
+  rows: string[][];
+}
+
+/** The findings as the page shows them. */
+export interface Findings {
+  /** Three to five short sentences: what fails, what solves, how far, at what cost. */
+  headline: string[];
+  /** The thesis check: a row per cell–task pair. */
+  thesis: FindingsTable;
+  /** Memory horizon per cell series (rows) and task (columns). */
+  memory: FindingsTable;
+}
+
+/** `T = 200`, `≥ 200` where capped, `none` for 0. */
+export function horizonT(h: { median: number; capped?: boolean }): string {
+  if (h.median <= 0) return "none";
+  return h.capped ? `≥ ${h.median}` : String(h.median);
+}
+
+/** `200 [100–500]`; `≥ 200 [...]` where capped; `—` for a horizon of 0 (nothing solved). */
+export function horizonText(
+  h: Pick<PresentedHorizon, "median" | "min" | "max"> & { capped?: boolean },
+): string {
+  const v = (x: number) => (x > 0 ? String(x) : "—");
+  if (h.max === 0) return "—";
+  const head = h.median > 0 && h.capped ? `≥ ${h.median}` : v(h.median);
+  return h.min === h.max ? head : `${head} [${v(h.min)}–${v(h.max)}]`;
+}
+
+/** Steps, `∞` for no decay. */
+export function stepsText(h: number | null): string {
+  if (h === null) return "n/a";
+  return Number.isFinite(h) ? String(Math.round(h)) : "∞";
+}
+
+/** The verdict as the thesis table says it. */
+export const VERDICT_TEXT: Record<Verdict, string> = {
+  predicts: "predicts",
+  under: "underestimates",
+  over: "overestimates",
+};
+
+/** A few names, the rest counted: `a, b and 3 more`. */
+export function someNames(xs: string[], most = 3): string {
+  if (xs.length <= most) return listWords(xs);
+  return `${xs.slice(0, most - 1).join(", ")} and ${xs.length - most + 1} more`;
+}
+
+/** How a sentence names a task. */
+const TASK_THE: Record<string, string> = { adding: "the adding problem", copy: "copy memory" };
+
+const verb = (n: number, one: string, many: string) => (n === 1 ? one : many);
+
+function taskSentence(h: TaskHeadline): string {
+  const label = TASK_THE[h.task] ?? h.task;
+  const range = h.lengths.length ? ` (T = ${h.lengths[0]}–${h.lengths.at(-1)} tested)` : "";
+  const On = `On ${label}${range}`;
+  if (h.best === 0) return `${On}, no cell solved any length.`;
+  const best = `${h.bestCapped ? "≥ " : ""}T = ${h.best}`;
+  let s = `${On}, ${someNames(h.bestCells)} ${
+    verb(h.bestCells.length, "reaches", "reach")
+  } ${best}`;
+  if (h.bestCapped) s += ", the longest tested";
+  const fails: string[] = [];
+  const tanhNone = h.tanh !== null && h.tanh.median === 0;
+  if (h.tanh && !tanhNone && h.tanh.median < h.best) {
+    fails.push(`the tanh RNN stops at T = ${h.tanh.median}`);
+  }
+  const none = [...(tanhNone ? ["the tanh RNN"] : []), ...h.none.filter((c) => c !== "rnn_tanh")];
+  if (none.length) fails.push(`${someNames(none)} ${verb(none.length, "solves", "solve")} none`);
+  return `${s}${fails.length ? `; ${fails.join("; ")}` : ""}.`;
+}
+
+function costSentence(hs: TaskHeadline[]): string | null {
+  const parts = hs.filter((h) => h.cost).map((h) =>
+    `${h.cost!.cell}, ${h.cost!.steps} steps (${fmt(h.cost!.seconds)} s) at ${h.task} T = ${
+      h.cost!.T
+    }`
+  );
+  return parts.length ? `Fastest at the longest length solved: ${parts.join("; ")}.` : null;
+}
+
+function thesisSentence(d: FindingsData): string | null {
+  if (d.pairs.length === 0) return null;
+  const n = (v: Verdict) => d.pairs.filter((p) => p.verdict === v).length;
+  return `The gradient horizon at initialisation predicts the memory horizon in ${
+    n("predicts")
+  } of ${d.pairs.length} cell–task pairs; it underestimates ${n("under")} (training ` +
+    `lengthened the reach) and overestimates ${n("over")} (the gradient arrived, training did ` +
+    `not use it).`;
+}
+
+/** The headline: one sentence per task, the thesis check, the cost. */
+export function headlineSentences(d: FindingsData): string[] {
+  if (d.horizons.length === 0) return ["No finished runs in these results yet."];
+  const out = d.headline.map(taskSentence);
+  const thesis = thesisSentence(d);
+  out.push(
+    thesis ?? "No runs with a gradient probe at initialisation: the gradient horizon is unknown.",
+  );
+  const cost = costSentence(d.headline);
+  if (cost) out.push(cost);
+  return out;
+}
+
+/** The thesis-check table: a row per cell–task pair. */
+export function thesisTable(d: FindingsData): FindingsTable {
+  const copy = d.copySource === "recall"
+    ? " On copy memory the norms are the recall loss's (the last S positions)."
+    : d.copySource === "mixed"
+    ? " On copy memory the norms are the recall loss's where recorded."
+    : "";
+  return {
+    caption: "Gradient horizon: the distance at which ‖dL/dh_t‖ falls below 10^-6 of the last " +
+      "step's (fitted per-step factor, median over runs); it covers the tested lengths whose " +
+      "needed distance (T, copy T + S) it reaches, and predicts when that is the memory " +
+      `horizon (≥: the longest tested length was solved).${copy}`,
+    columns: [
+      "cell",
+      "task",
+      "memory horizon (T)",
+      "factor per step at init",
+      "gradient horizon at init (steps)",
+      "covers (T)",
+      "verdict",
+      "gradient horizon after training (steps)",
+      "covers the memory horizon after training",
+    ],
+    rows: d.pairs.map((p) => [
+      p.cell,
+      TASK_LABEL[p.task] ?? p.task,
+      horizonT(p.memory),
+      fmt(p.factorInit),
+      stepsText(p.gradientInit),
+      p.predicted > 0 ? String(p.predicted) : "none",
+      VERDICT_TEXT[p.verdict],
+      stepsText(p.gradientTrained),
+      p.reachedAfterTraining === null ? "—" : p.reachedAfterTraining ? "yes" : "no",
+    ]),
+  };
+}
+
+/** The memory-horizon table: a row per series, a column per task. */
+export function memoryTable(d: FindingsData): FindingsTable {
+  const cells = [...new Set(d.horizons.map((h) => h.cell))];
+  return {
+    caption: `The longest T each cell solved, median over ${d.seeds} seed(s) [min–max]; ≥ where ` +
+      "the longest tested length was solved, — where none was. Solved: the test metric passes " +
+      "the suite's threshold and still passes at the next evaluation.",
+    columns: [
+      "cell",
+      ...d.tasks.map((t) => {
+        const Ts = [...new Set(d.horizons.filter((h) => h.task === t).flatMap((h) => h.lengths))]
+          .sort((a, b) => a - b);
+        return `${TASK_LABEL[t]} (T tested: ${Ts.join(", ")})`;
+      }),
+    ],
+    rows: cells.map((c) => [
+      c,
+      ...d.tasks.map((t) => {
+        const h = d.horizons.find((x) => x.task === t && x.cell === c);
+        return h ? horizonText(h) : "not run";
+      }),
+    ]),
+  };
+}
+
+/** The findings of findings data, in words. */
+export function wordFindings(d: FindingsData): Findings {
+  return { headline: headlineSentences(d), thesis: thesisTable(d), memory: memoryTable(d) };
+}
+
+/** The findings of these records, in words. */
+export function findings(records: ResultRecord[]): Findings {
+  return wordFindings(findingsData(records));
+}
