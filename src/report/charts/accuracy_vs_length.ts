@@ -17,7 +17,6 @@ import {
   fmt,
   groupBy,
   lengthX,
-  listWords,
   mean,
   placeholderSpec,
   seriesOf,
@@ -109,7 +108,11 @@ export function baselineRows(records: ResultRecord[]): BaselineRow[] {
   return out;
 }
 
-/** The finding in words: per task, the longest T each cell solved and who is at the baseline. */
+/**
+ * The finding in words, one clause per task: how many series solve the longest length anyone
+ * solved (by the mean over seeds), how many solve none, and how many are no better than the
+ * memoryless baseline at the longest length.
+ */
 export function accuracyCaption(
   rows: LengthRow[],
   baselines: BaselineRow[],
@@ -123,35 +126,31 @@ export function accuracyCaption(
       r.seeds > 0 &&
       (metric === "test_mse" ? r.mean <= thresholds.mse : r.mean >= thresholds.accuracy);
     const cells = sortCells(rs.map((r) => r.cell));
-    const longest = cells.map((c) => {
-      const Ts = rs.filter((r) => r.cell === c && solved(r)).map((r) => r.T);
-      return { c, T: Ts.length ? Math.max(...Ts) : null };
-    }).sort((a, b) => (b.T ?? 0) - (a.T ?? 0));
+    const longest = cells.map((c) =>
+      Math.max(0, ...rs.filter((r) => r.cell === c && solved(r)).map((r) => r.T))
+    );
+    const best = Math.max(...longest);
     const rule = metric === "test_mse"
       ? `mean MSE ≤ ${thresholds.mse}`
       : `mean accuracy ≥ ${thresholds.accuracy}`;
-    const solvedBy = longest.filter((l) => l.T !== null).map((l) => `${l.c} ${l.T}`);
-    const never = longest.filter((l) => l.T === null).map((l) => l.c);
-    let s = solvedBy.length
-      ? `${TASK_LABEL[task] ?? task}: longest T solved (${rule}): ${listWords(solvedBy)}` +
-        (never.length ? `; never solved by ${listWords(never)}.` : ".")
-      : `${TASK_LABEL[task] ?? task}: no cell solved any length (${rule}).`;
+    let s = best > 0
+      ? `${TASK_LABEL[task] ?? task}: ${longest.filter((T) => T === best).length} of ` +
+        `${cells.length} series solve T = ${best} (${rule}), ${
+          longest.filter((T) => T === 0).length
+        } none`
+      : `${TASK_LABEL[task] ?? task}: no series solves any length (${rule})`;
     const maxT = Math.max(...rs.map((r) => r.T));
     const base = baselines.find((b) => b.task === task)?.value;
     if (base !== undefined) {
       const stuck = rs.filter((r) =>
         r.T === maxT && r.seeds > 0 &&
         (metric === "test_mse" ? r.mean >= 0.9 * base : r.mean <= base + 0.05)
-      ).map((r) => `${r.cell} (${fmt(r.mean)})`);
-      if (stuck.length) {
-        s += ` At T = ${maxT}, ${listWords(stuck)} ${
-          stuck.length > 1 ? "are" : "is"
-        } no better than the memoryless baseline (${fmt(base)}).`;
-      }
+      ).length;
+      if (stuck) s += `, and ${stuck} stay at the memoryless baseline at T = ${maxT}`;
     }
     out.push(s);
   }
-  return out.join(" ");
+  return `${out.join("; ")}.`;
 }
 
 /** The copy task's memoryless cross-entropy per T (it falls with T: S·ln 8 / (T + 2S)). */
@@ -293,7 +292,13 @@ export function accuracyVsLengthChart(records: ResultRecord[], references: Refer
     );
   }
   const empty = rows.filter((r) => r.seeds === 0).map((r) => `${r.task} ${r.cell} T=${r.T}`);
-  if (empty.length) notes.push(`No seed finished ok for: ${empty.join(", ")}.`);
+  if (empty.length) {
+    notes.push(
+      `No seed finished ok for ${empty.length} point(s): ${empty.slice(0, 4).join(", ")}${
+        empty.length > 4 ? ", …" : ""
+      }.`,
+    );
+  }
   const tasks = ["adding", "copy"].filter((t) => plotted.some((r) => r.task === t));
   // A reference is plotted at a length these results cover (the paper suite's own lengths);
   // elsewhere it would only stretch the axis, so it is listed in a note instead.
@@ -306,10 +311,8 @@ export function accuracyVsLengthChart(records: ResultRecord[], references: Refer
   const otherRefs = references.filter((r) => !shownRefs.includes(r));
   if (otherRefs.length) {
     notes.push(
-      `Reference points not plotted (metric, task or length not on this chart): ${
-        otherRefs.map((r) => `${r.cell} ${r.task} T=${r.T} ${r.metric}=${r.value} (${r.source})`)
-          .join("; ")
-      }.`,
+      `${otherRefs.length} published reference point(s) are at lengths or metrics not on this ` +
+        `chart; the memory-horizon chart marks them at their lengths.`,
     );
   }
   const thresholds = records[0]?.config.solved ?? { mse: 0.01, accuracy: 0.99 };
@@ -335,7 +338,9 @@ export function accuracyVsLengthChart(records: ResultRecord[], references: Refer
         subtitle: "mean over seeds that finished ok, bars min–max; dashed: memoryless " +
           "baseline; ◆ published results",
       },
-      hconcat: [
+      // Two panels a row: three side by side would not fit a 1,280 px screen.
+      columns: 2,
+      concat: [
         ...tasks.map((t) =>
           panel(
             t,

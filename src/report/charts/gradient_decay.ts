@@ -18,8 +18,6 @@ import {
   cellColor,
   type Chart,
   CONFIG,
-  groupBy,
-  listWords,
   median,
   placeholderSpec,
   pow10,
@@ -169,8 +167,9 @@ function captionDistance(rows: DecayRow[]): number {
 }
 
 /**
- * The finding in words, e.g. "At initialisation, at distance 100 (adding problem, T = 200), the
- * gradient is 10^-4.6 of its last step's for rnn_tanh, 10^-0.4 for lstm".
+ * The finding in words, at most two sentences: at distance D (100, or the longest the records
+ * reach) on the adding problem's shortest length that reaches it, the fastest and slowest
+ * decaying cell at initialisation and the range after training; which copy gradient is shown.
  */
 export function gradientDecayCaption(data: DecayData): string {
   const rows = data.rows.filter((r) => r.layer === "top");
@@ -178,51 +177,52 @@ export function gradientDecayCaption(data: DecayData): string {
   const D = captionDistance(rows);
   const tasks = [...new Set(rows.map((r) => r.task))];
   const task = tasks.includes("adding") ? "adding" : tasks[0];
-  const sentences: string[] = [];
-  for (const checkpoint of ["initialisation", "trained"] as const) {
+  const at = (checkpoint: "initialisation" | "trained") => {
     const here = rows.filter((r) => r.task === task && r.checkpoint === checkpoint);
-    if (here.length === 0) continue;
-    // The shortest length whose sequences reach distance D.
     const Ts = [...new Set(here.filter((r) => r.distance >= D).map((r) => r.T))].sort((a, b) =>
       a - b
     );
-    if (Ts.length === 0) continue;
-    const T = Ts[0];
-    const atT = here.filter((r) => r.T === T);
-    const cells = sortCells(atT.map((r) => r.cell));
-    const parts: { cell: string; v: number | null }[] = cells.map((cell) => {
-      const row = atT.find((r) => r.cell === cell && r.distance === D);
-      return { cell, v: row ? row.median : null };
-    });
-    parts.sort((a, b) => (a.v ?? 0) - (b.v ?? 0));
-    const said = parts.map((p) =>
-      p.v === null ? `underflowed to 0 for ${p.cell}` : `${pow10(p.v)} for ${p.cell}`
-    );
-    const when = checkpoint === "initialisation" ? "At initialisation" : "After training";
-    sentences.push(
-      `${when}, ${D} steps back from the end (${TASK_LABEL[task] ?? task}, T = ${T}), the ` +
-        `gradient norm relative to the last step's is ${listWords(said)} (median over seeds).`,
-    );
-  }
-  const fast = rows.filter((r) => r.checkpoint === "initialisation" && r.distance === D);
-  if (fast.length > 1) {
-    const byCell = groupBy(fast, (r) => r.cell);
-    const worst = [...byCell].map(([c, rs]) => [c, Math.min(...rs.map((r) => r.median))] as const)
-      .sort((a, b) => a[1] - b[1]);
-    sentences.push(
-      `Fastest decay at initialisation: ${worst[0][0]}; slowest: ${worst.at(-1)![0]}.`,
+    if (Ts.length === 0) return null;
+    const parts = sortCells(here.filter((r) => r.T === Ts[0]).map((r) => r.cell)).map((cell) => {
+      const row = here.find((r) => r.T === Ts[0] && r.cell === cell && r.distance === D);
+      return { cell, v: row ? row.median : 0 };
+    }).sort((a, b) => a.v - b.v);
+    return { T: Ts[0], lo: parts[0], hi: parts.at(-1)! };
+  };
+  const v = (x: number) => (x === 0 ? "0" : pow10(x));
+  const init = at("initialisation"), trained = at("trained");
+  const clauses: string[] = [];
+  if (init) {
+    const on = task === "adding" ? "the adding problem" : "copy memory";
+    clauses.push(
+      `At initialisation, ${D} steps back on ${on} (T = ${init.T}), the gradient is ` +
+        `${v(init.lo.v)} of the last step's for ${init.lo.cell}` +
+        (init.lo.cell === init.hi.cell
+          ? ""
+          : ` (fastest decay) and ${v(init.hi.v)} for ${init.hi.cell} (slowest)`),
     );
   }
-  if (data.copySource) {
-    sentences.push(
-      {
-        recall: "Copy memory: the gradient of the recall loss alone (the last S positions).",
-        whole: "Copy memory: the gradient of the whole loss (these records have no recall probe).",
-        mixed: "Copy memory: the recall loss's gradient where recorded, else the whole loss's.",
-      }[data.copySource],
+  if (trained) {
+    const lo = `${v(trained.lo.v)} for ${trained.lo.cell}${
+      trained.lo.v === 0 ? " (underflow)" : ""
+    }`;
+    clauses.push(
+      trained.lo.cell === trained.hi.cell
+        ? `after training ${lo}`
+        : `after training it ranges from ${lo} to ${v(trained.hi.v)} for ${trained.hi.cell}`,
     );
   }
-  return sentences.join(" ");
+  const first = clauses.length
+    ? `${clauses.join("; ")} (medians over seeds).`
+    : `No probe reaches ${D} steps back.`;
+  const copy = data.copySource
+    ? " " + {
+      recall: "On copy memory the curves are the recall loss's gradient (the last S positions).",
+      whole: "On copy memory the curves are the whole loss's gradient (no recall probe).",
+      mixed: "On copy memory the curves are the recall loss's gradient where recorded.",
+    }[data.copySource]
+    : "";
+  return first + copy;
 }
 
 /** The name of the layer selector's parameter. */

@@ -61,9 +61,9 @@ Deno.test("the caption gives each cell's gradient at distance 100 as a power of 
   });
   const { caption } = gradientDecayChart(recs);
   // 0.9^100 = 10^-4.58, 0.99^100 = 10^-0.44 (synthetic decay at initialisation)
-  assertMatch(caption, /At initialisation, 100 steps back .*T = 200.*10\^-4\.6 for rnn_tanh/);
-  assertMatch(caption, /10\^-0\.4 for lstm/);
-  assertMatch(caption, /Fastest decay at initialisation: rnn_tanh; slowest: lstm/);
+  assertMatch(caption, /At initialisation, 100 steps back .*T = 200.*10\^-4\.6 of the last step's/);
+  assertMatch(caption, /for rnn_tanh \(fastest decay\) and 10\^-0\.4 for lstm \(slowest\)/);
+  assert(caption.split(/\.\s/).length <= 2, "at most two sentences");
 });
 
 Deno.test("seeds make a band: min ≤ median ≤ max over seeds", () => {
@@ -111,10 +111,13 @@ Deno.test("stacked cells get a layer selector showing the top layer first", asyn
 
 Deno.test("on copy the curves use the recall-loss norms when recorded, and the caption says which", () => {
   const recs = syntheticRecords({ cells: ["lstm"], lengths: [20], tasks: ["copy"], faults: false });
-  assertMatch(gradientDecayChart(recs).caption, /Copy memory: the gradient of the whole loss/);
+  assertMatch(
+    gradientDecayChart(recs).caption,
+    /On copy memory the curves are the whole loss's gradient/,
+  );
   for (const r of recs) for (const p of r.probes) p.recall_norms = p.norms.map((_, t) => 2 ** t);
   const chart = gradientDecayChart(recs);
-  assertMatch(chart.caption, /Copy memory: the gradient of the recall loss alone/);
+  assertMatch(chart.caption, /On copy memory the curves are the recall loss's gradient/);
   const row = gradientDecayData(recs).rows.find((r) => r.distance === 3)!;
   assertEquals(row.median, 0.125, "ratios from the recall norms 2^t");
 });

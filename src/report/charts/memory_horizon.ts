@@ -94,10 +94,11 @@ export function horizonCaption(horizons: PresentedHorizon[]): string {
     const best = Math.max(...hs.map((h) => h.median));
     const capped = hs.some((h) => h.median === best && h.capped);
     const none = hs.filter((h) => h.median === 0).length;
+    const n = hs.filter((h) => h.median === best && best > 0).length;
     return [
-      `${TASK_LABEL[t]}: ${hs.filter((h) => h.median === best && best > 0).length} of ` +
-      `${hs.length} series reach ${best > 0 ? `${capped ? "≥ " : ""}T = ${best}` : "nothing"}` +
-      (none ? `, ${none} solve none` : ""),
+      `${TASK_LABEL[t]}: ${n} of ${hs.length} series ${n === 1 ? "reaches" : "reach"} ${
+        best > 0 ? `${capped ? "≥ " : ""}T = ${best}` : "nothing"
+      }` + (none ? `, ${none} solve none` : ""),
     ];
   });
   return `${parts.join("; ")}. A dot is the median seed's longest T solved, its bar the ` +
@@ -127,7 +128,7 @@ function panel(
     type: "nominal",
     sort: cells,
     scale: { domain: cells },
-    title: null,
+    title: "cell (series)",
     axis: { labelLimit: 120 },
   };
   const color = cellColor(cells);

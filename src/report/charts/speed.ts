@@ -14,6 +14,7 @@ import {
   CONFIG,
   fmt,
   groupBy,
+  listWords,
   median,
   placeholderSpec,
   seriesOf,
@@ -101,7 +102,7 @@ export function ratioTable(bench: BenchFile | null): Chart["table"] {
   };
 }
 
-/** The finding in words: the median ratio to each peer. */
+/** The finding in words: the median ratio to each peer, in at most two sentences. */
 export function speedCaption(bench: BenchFile | null, rows: SpeedRow[]): string {
   if (!bench) {
     return rows.length
@@ -113,21 +114,21 @@ export function speedCaption(bench: BenchFile | null, rows: SpeedRow[]): string 
   for (const [peer, rs] of groupBy(bench.ratios, (r) => r.peer)) {
     const ratios = rs.map((r) => r.ratio).filter((x) => Number.isFinite(x) && x > 0);
     if (!ratios.length) continue;
-    const m = median(ratios);
+    const range = `${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}×`;
     out.push(
-      `A training step of rnn-gradbench takes ${fmt(m)}× the time of ${peer} (median over ` +
-        `${ratios.length} configuration(s), range ${fmt(Math.min(...ratios))}–${
-          fmt(Math.max(...ratios))
-        }×).`,
+      out.length === 0
+        ? `${fmt(median(ratios))}× ${peer}'s time (median over ${ratios.length} ` +
+          `configuration(s), ${range})`
+        : `${fmt(median(ratios))}× ${peer}'s (${range})`,
     );
   }
-  if (!out.length) {
-    out.push(`The bench file has ${rows.length} train-step timing(s) and no peer ratios.`);
-  }
+  const first = out.length
+    ? `A training step of rnn-gradbench takes ${listWords(out)}.`
+    : `The bench file has ${rows.length} train-step timing(s) and no peer ratios.`;
   const when = bench.env?.date
     ? ` Measured ${bench.env.date.slice(0, 10)} on ${bench.env.cpu}.`
     : "";
-  return out.join(" ") + when;
+  return first + when;
 }
 
 /** Chart 5: ms per training step against T per cell and backend, peers alongside. */

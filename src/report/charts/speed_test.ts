@@ -21,7 +21,7 @@ Deno.test("the ratio table and caption give ours / peer with its CI", () => {
   assertEquals(table.columns, ["cell", "peer", "T = 100"]);
   assertMatch(table.rows[0][2], /^[\d.]+× \([\d.]+–[\d.]+\)$/);
   const chart = speedChart(bench, []);
-  assertMatch(chart.caption, /takes [\d.]+× the time of torch \(median over 1 configuration/);
+  assertMatch(chart.caption, /takes [\d.]+× torch's time \(median over 1 configuration/);
 });
 
 Deno.test("without a bench file the chart shows the training runs' timings and says so", async () => {

@@ -14,7 +14,6 @@ import {
   CONFIG,
   groupBy,
   lengthX,
-  listWords,
   median,
   placeholderSpec,
   seriesOf,
@@ -60,7 +59,10 @@ export function solveRows(records: ResultRecord[]): SolveRow[] {
   );
 }
 
-/** The finding in words: per task, at the longest T anything solved, who solved it fastest. */
+/**
+ * The finding in words, one clause per task: at the longest T anything solved, how many series
+ * solved it, the fastest and the slowest (median steps over the seeds that solved).
+ */
 export function solveCaption(rows: SolveRow[], records: ResultRecord[]): string {
   if (rows.length === 0) {
     return records.length
@@ -70,18 +72,19 @@ export function solveCaption(rows: SolveRow[], records: ResultRecord[]): string 
   const out: string[] = [];
   for (const [task, rs] of groupBy(rows, (r) => r.task)) {
     const maxT = Math.max(...rs.map((r) => r.T));
-    const atT = rs.filter((r) => r.T === maxT).sort((a, b) => a.median - b.median);
+    const atT = rs.filter((r) => r.T === maxT).sort((a, b) =>
+      a.median - b.median || a.cell.localeCompare(b.cell)
+    );
     const rec = records.find((r) => r.config.task === task)!;
-    const said = atT.map((r) => `${r.cell} in ${r.median} steps (${r.solved}/${r.seeds} seeds)`);
+    const fast = atT[0], slow = atT.at(-1)!;
     out.push(
-      `${TASK_LABEL[task] ?? task} (${
+      `${TASK_LABEL[task] ?? task} at T = ${maxT} (${
         thresholdText(task as "adding" | "copy", rec.config.solved)
-      }` +
-        `, held at the next evaluation): at T = ${maxT}, the longest length solved, ` +
-        `${listWords(said)}.`,
+      }): ${atT.length} series, fastest ${fast.cell} (${fast.median} steps)` +
+        (atT.length > 1 ? `, slowest ${slow.cell} (${slow.median})` : ""),
     );
   }
-  return out.join(" ");
+  return `At the longest length solved: ${out.join("; ")}.`;
 }
 
 function panel(task: string, rows: SolveRow[], cells: string[]): VlSpec {

@@ -98,7 +98,7 @@ export function subnormalRows(records: ResultRecord[]): SubnormalRow[] {
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
-/** The finding in words: the worst subnormal share, and where gradients are all zeros. */
+/** The finding in words: the worst subnormal share, and how many cells pass 1% anywhere. */
 export function subnormalCaption(rows: SubnormalRow[]): string {
   if (rows.length === 0) return "No gradient probes in these results.";
   const worst = rows.reduce((a, b) => (b.subnormal > a.subnormal ? b : a));
@@ -106,20 +106,16 @@ export function subnormalCaption(rows: SubnormalRow[]): string {
     return "No probe found subnormal gradient components: at these lengths the gradients " +
       "stay above float32's smallest normal number (1.2·10^-38) or vanish to exact zeros.";
   }
-  const out = [
-    `The largest subnormal share is ${pct(worst.subnormal)} of dL/dh_t's components, for ` +
-    `${worst.cell} at distance ${worst.distance} (${TASK_LABEL[worst.task] ?? worst.task}, ` +
-    `T = ${worst.T}, ${worst.checkpoint}).`,
-  ];
   const touched = sortCells(
     [...groupBy(rows.filter((r) => r.subnormal > 0.01), (r) => r.cell).keys()],
   );
-  const clean = sortCells(rows.map((r) => r.cell)).filter((c) => !touched.includes(c));
-  if (touched.length) {
-    out.push(`Cells with more than 1% subnormals somewhere: ${listWords(touched)}.`);
-  }
-  if (clean.length) out.push(`Never above 1%: ${listWords(clean)}.`);
-  return out.join(" ");
+  const cells = new Set(rows.map((r) => r.cell)).size;
+  return `The largest subnormal share is ${pct(worst.subnormal)} of dL/dh_t's components, ` +
+    `for ${worst.cell} at distance ${worst.distance} (${TASK_LABEL[worst.task] ?? worst.task}, ` +
+    `T = ${worst.T}, ${worst.checkpoint}). ${touched.length} of ${cells} cells pass 1% somewhere` +
+    (touched.length
+      ? ` (${listWords(touched.slice(0, 3))}${touched.length > 3 ? ", …" : ""}).`
+      : ".");
 }
 
 function taskSpec(rows: SubnormalRow[], task: string, cells: string[]): VlSpec {

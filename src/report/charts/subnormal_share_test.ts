@@ -21,7 +21,7 @@ Deno.test("the caption finds the largest subnormal share and the clean cells", (
     caption,
     /The largest subnormal share is \d+(\.\d)?% .* for rnn_tanh at distance \d+/,
   );
-  assertMatch(caption, /Never above 1%: lstm/);
+  assertMatch(caption, /1 of 2 cells pass 1% somewhere \(rnn_tanh\)/);
 });
 
 Deno.test("no subnormals at all is said in words", () => {

@@ -9,9 +9,7 @@ import {
   cellColor,
   type Chart,
   CONFIG,
-  fmt,
   groupBy,
-  listWords,
   median,
   placeholderSpec,
   seriesOf,
@@ -73,36 +71,68 @@ export function trainingCurveRows(records: ResultRecord[]): CurveRow[] {
   return rows;
 }
 
-/** The finding in words: at the longest T, which cells got their loss well below the baseline. */
+/** The first points of a curve that the axis limits leave out (start-up transients). */
+export const TRANSIENT_EVALS = 3;
+
+/** The quantile of the later losses the log axis is clipped at. */
+export const CLIP_QUANTILE = 0.98;
+
+/**
+ * Robust y limits of one task's curves: from just under the lowest loss to the
+ * {@link CLIP_QUANTILE} quantile of the losses after each curve's first {@link TRANSIENT_EVALS}
+ * evaluations (and at least a little above the baseline), so one early spike cannot flatten
+ * every curve. Points beyond are clipped at the panel's edge.
+ */
+export function robustLossDomain(rows: CurveRow[]): [number, number] {
+  const later: number[] = [];
+  for (const rs of groupBy(rows, (r) => `${r.T}|${r.cell}`).values()) {
+    const sorted = [...rs].sort((a, b) => a.step - b.step);
+    const rest = sorted.length > TRANSIENT_EVALS ? sorted.slice(TRANSIENT_EVALS) : sorted;
+    later.push(...rest.map((r) => r.loss));
+  }
+  later.sort((a, b) => a - b);
+  const q = later[Math.min(later.length - 1, Math.floor(CLIP_QUANTILE * later.length))];
+  const base = Math.max(...rows.map((r) => r.baseline));
+  const lo = Math.min(...rows.map((r) => r.loss));
+  return [sig(lo * 0.8), sig(Math.max(q, base * 1.3))];
+}
+
+/**
+ * The finding in words (two sentences): at the longest T of each task how many series end below
+ * half the memoryless baseline and how many at it; and how the axis limits were set.
+ */
 export function trainingCurvesCaption(rows: CurveRow[]): string {
   if (rows.length === 0) return "No training curves in these results.";
   const out: string[] = [];
-  for (const [task, rs] of groupBy(rows, (r) => r.task)) {
+  for (const task of ["adding", "copy"]) {
+    const rs = rows.filter((r) => r.task === task);
+    if (rs.length === 0) continue;
     const maxT = Math.max(...rs.map((r) => r.T));
     const atT = rs.filter((r) => r.T === maxT);
     const finals = sortCells(atT.map((r) => r.cell)).map((cell) => {
-      const pts = atT.filter((r) => r.cell === cell);
-      const last = pts.reduce((a, b) => (b.step > a.step ? b : a));
-      return { cell, loss: last.loss, step: last.step, ratio: last.loss / last.baseline };
+      const last = atT.filter((r) => r.cell === cell).reduce((a, b) => (b.step > a.step ? b : a));
+      return last.loss / last.baseline;
     });
-    const learned = finals.filter((f) => f.ratio < 0.5).map((f) => f.cell);
-    const stuck = finals.filter((f) => f.ratio >= 0.9).map((f) => f.cell);
-    const base = atT[0].baseline;
-    const best = finals.reduce((a, b) => (b.loss < a.loss ? b : a));
-    let s = `${TASK_LABEL[task] ?? task}, T = ${maxT}: the lowest final training loss is ` +
-      `${best.cell}'s ${fmt(best.loss)} (baseline ${fmt(base)}).`;
-    if (learned.length) s += ` Below half the baseline: ${listWords(learned)}.`;
-    if (stuck.length) s += ` Still at the baseline: ${listWords(stuck)}.`;
-    out.push(s);
+    out.push(
+      `${TASK_LABEL[task] ?? task} at T = ${maxT}: ${finals.filter((f) => f < 0.5).length} of ` +
+        `${finals.length} series end below half the memoryless baseline, ${
+          finals.filter((f) => f >= 0.9).length
+        } at it`,
+    );
   }
-  return out.join(" ");
+  return `${out.join("; ")}. The log axis ignores start-up transients: it is clipped at the ${
+    Math.round(CLIP_QUANTILE * 100)
+  }th percentile of the losses after each curve's first ${TRANSIENT_EVALS} points.`;
 }
 
 function taskSpec(rows: CurveRow[], task: string, cells: string[]): VlSpec {
+  const domain = robustLossDomain(rows);
   return {
     title: { text: TASK_LABEL[task] ?? task, anchor: "start", fontSize: 13 },
     data: { values: rows },
-    facet: { column: { field: "T", type: "ordinal", title: "sequence length T (steps)" } },
+    facet: { field: "T", type: "ordinal", title: "sequence length T (steps)" },
+    // Facets wrap: at most four panels a row.
+    columns: 4,
     spec: {
       width: 170,
       height: 150,
@@ -121,13 +151,13 @@ function taskSpec(rows: CurveRow[], task: string, cells: string[]): VlSpec {
           },
         },
         {
-          mark: { type: "line", strokeWidth: 1.5 },
+          mark: { type: "line", strokeWidth: 1.5, clip: true },
           encoding: {
             x: { field: "step", type: "quantitative", title: "training step" },
             y: {
               field: "loss",
               type: "quantitative",
-              scale: { type: "log" },
+              scale: { type: "log", domain, nice: false },
               title: task === "adding"
                 ? "training MSE (log)"
                 : "training cross-entropy (nats, log)",
