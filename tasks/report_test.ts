@@ -108,3 +108,25 @@ Deno.test("the published reference run (docs/reference/) rebuilds to its committ
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** Words in each prose line of a Markdown text: not table rows, headings or code blocks. */
+function proseLines(md: string): { words: number; line: string }[] {
+  let code = false;
+  return md.split("\n").flatMap((line) => {
+    if (line.startsWith("```")) {
+      code = !code;
+      return [];
+    }
+    if (code || line.startsWith("|") || line.startsWith("#") || line.trim() === "") return [];
+    return [{ words: line.trim().split(/\s+/).length, line: line.slice(0, 80) }];
+  });
+}
+
+Deno.test("the committed FINDINGS.md opens with the headline and has no prose line over 80 words", async () => {
+  const root = new URL("../", import.meta.url).pathname;
+  const md = await Deno.readTextFile(join(root, "docs/reference/FINDINGS.md"));
+  assertMatch(md, /^# .*\n\n.*\n\n## Headline\n\n- /);
+  const long = proseLines(md).filter((l) => l.words > 80);
+  assertEquals(long, [], "prose lines over 80 words");
+  assert(proseLines("a b\n| x |\n```\n" + "w ".repeat(99) + "\n```\n").length === 1);
+});

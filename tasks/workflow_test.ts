@@ -176,3 +176,27 @@ Deno.test("the Kubernetes Job is Indexed, its shard count equals its completions
   assertMatch(dockerfile, /WORKDIR \/app/);
   assertMatch(dockerfile, /RUN deno task setup/);
 });
+
+Deno.test("the report job's summary opens with the headline and stops before the captions", async () => {
+  const steps: Y[] = workflow.jobs.report.steps;
+  const at = steps.findIndex((s) => /GITHUB_STEP_SUMMARY/.test(s.run ?? ""));
+  assert(at > steps.findIndex((s) => s.run === "deno task report"), "after the report is built");
+  // Run the step's script on the committed reference report's FINDINGS.md.
+  const dir = await Deno.makeTempDir({ prefix: "rnn-gradbench-summary-" });
+  try {
+    await Deno.mkdir(`${dir}/reports/site`, { recursive: true });
+    await Deno.copyFile(`${ROOT}docs/reference/FINDINGS.md`, `${dir}/reports/site/FINDINGS.md`);
+    const out = await new Deno.Command("bash", {
+      args: ["-c", steps[at].run],
+      cwd: dir,
+      env: { GITHUB_STEP_SUMMARY: `${dir}/summary.md` },
+    }).output();
+    assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+    const summary = await Deno.readTextFile(`${dir}/summary.md`);
+    assertMatch(summary, /^# .*\n\n.*\n\n## Headline\n\n- /);
+    assertMatch(summary, /\| cell \| task \| memory horizon/);
+    assert(!summary.includes("## Chart captions"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -58,7 +58,7 @@ Deno.test("the headline: what solves, how far, what fails, the thesis, the cost"
   assert(f.headline.length >= 3 && f.headline.length <= 5, f.headline.join("\n"));
   assertMatch(
     f.headline[0],
-    /^On the adding problem \(T = 50–200 tested\), lstm reaches ≥ T = 200/,
+    /^On the adding problem \(T = 50–200 tested\), lstm solves the longest, T = 200 \(horizon ≥ 200\)/,
   );
   assertMatch(f.headline[0], /the tanh RNN stops at T = 100/);
   assertMatch(f.headline[1], /predicts the memory horizon in 2 of 2 cell–task pairs/);

@@ -79,11 +79,11 @@ function taskSentence(h: TaskHeadline): string {
   const range = h.lengths.length ? ` (T = ${h.lengths[0]}–${h.lengths.at(-1)} tested)` : "";
   const On = `On ${label}${range}`;
   if (h.best === 0) return `${On}, no cell solved any length.`;
-  const best = `${h.bestCapped ? "≥ " : ""}T = ${h.best}`;
-  let s = `${On}, ${someNames(h.bestCells)} ${
-    verb(h.bestCells.length, "reaches", "reach")
-  } ${best}`;
-  if (h.bestCapped) s += ", the longest tested";
+  const n = h.bestCells.length;
+  const s = h.bestCapped
+    ? `${On}, ${someNames(h.bestCells)} ${verb(n, "solves", "solve")} the longest, T = ${h.best} ` +
+      `(horizon ≥ ${h.best})`
+    : `${On}, ${someNames(h.bestCells)} ${verb(n, "reaches", "reach")} T = ${h.best}`;
   const fails: string[] = [];
   const tanhNone = h.tanh !== null && h.tanh.median === 0;
   if (h.tanh && !tanhNone && h.tanh.median < h.best) {

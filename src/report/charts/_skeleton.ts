@@ -37,9 +37,9 @@ export function tasksOf(rows: { task: string }[]): string[] {
 /** Wraps panels into a page chart: title, subtitle, shared colours, config. */
 export function wrapSpec(title: string, subtitle: string, body: VlSpec): VlSpec {
   return {
+    ...body,
     $schema: VL_SCHEMA,
     title: { text: title, subtitle },
-    ...body,
     resolve: { scale: { color: "shared" }, ...(body.resolve as VlSpec | undefined) },
     config: CONFIG,
   };
@@ -53,6 +53,7 @@ export function taskChart<Row extends { task: string }>(o: TaskChartOptions<Row>
     return { ...base, spec: placeholderSpec(o.title, o.empty), ...table };
   }
   const panels = tasksOf(o.rows).map((t) => o.panel(t, o.rows.filter((r) => r.task === t)));
-  const body = panels.length === 1 ? panels[0] : { [o.layout ?? "hconcat"]: panels };
+  // Panels stay in a concat even alone: each keeps its own title under the chart's.
+  const body = { [o.layout ?? "hconcat"]: panels };
   return { ...base, spec: wrapSpec(o.title, o.subtitle, body), ...table };
 }

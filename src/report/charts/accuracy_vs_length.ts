@@ -13,7 +13,6 @@ import type { Reference } from "../load.ts";
 import {
   cellColor,
   type Chart,
-  CONFIG,
   fmt,
   groupBy,
   lengthX,
@@ -23,9 +22,9 @@ import {
   sig,
   sortCells,
   TASK_LABEL,
-  VL_SCHEMA,
   type VlSpec,
 } from "./_common.ts";
+import { wrapSpec } from "./_skeleton.ts";
 
 /** The metric plotted per task. */
 export const TASK_METRIC = {
@@ -331,40 +330,37 @@ export function accuracyVsLengthChart(records: ResultRecord[], references: Refer
   return {
     name: "accuracy_vs_length",
     title,
-    spec: {
-      $schema: VL_SCHEMA,
-      title: {
-        text: title,
-        subtitle: "mean over seeds that finished ok, bars min–max; dashed: memoryless " +
-          "baseline; ◆ published results",
+    spec: wrapSpec(
+      title,
+      "mean over seeds that finished ok, bars min–max; dashed: memoryless baseline; " +
+        "◆ published results",
+      {
+        // Two panels a row: three side by side would not fit a 1,280 px screen.
+        columns: 2,
+        concat: [
+          ...tasks.map((t) =>
+            panel(
+              t,
+              TASK_METRIC[t as "adding" | "copy"],
+              plotted.filter((r) => r.task === t),
+              baselines.filter((b) => b.task === t),
+              shownRefs.filter((r) => r.task === t && r.metric === TASK_METRIC[r.task]),
+              cells,
+            )
+          ),
+          ...(lossRows.length
+            ? [panel(
+              "copy",
+              "test_loss",
+              lossRows,
+              copyLossBaselines(records),
+              shownRefs.filter((r) => r.task === "copy" && r.metric === "test_loss"),
+              cells,
+            )]
+            : []),
+        ],
       },
-      // Two panels a row: three side by side would not fit a 1,280 px screen.
-      columns: 2,
-      concat: [
-        ...tasks.map((t) =>
-          panel(
-            t,
-            TASK_METRIC[t as "adding" | "copy"],
-            plotted.filter((r) => r.task === t),
-            baselines.filter((b) => b.task === t),
-            shownRefs.filter((r) => r.task === t && r.metric === TASK_METRIC[r.task]),
-            cells,
-          )
-        ),
-        ...(lossRows.length
-          ? [panel(
-            "copy",
-            "test_loss",
-            lossRows,
-            copyLossBaselines(records),
-            shownRefs.filter((r) => r.task === "copy" && r.metric === "test_loss"),
-            cells,
-          )]
-          : []),
-      ],
-      resolve: { scale: { color: "shared" } },
-      config: CONFIG,
-    },
+    ),
     caption,
     notes,
   };

@@ -17,18 +17,16 @@ import { type NormSource, probeNorms } from "../horizons.ts";
 import {
   cellColor,
   type Chart,
-  CONFIG,
   median,
-  placeholderSpec,
   pow10,
   sampleDistances,
   seriesOf,
   sig,
   sortCells,
   TASK_LABEL,
-  VL_SCHEMA,
   type VlSpec,
 } from "./_common.ts";
+import { taskChart } from "./_skeleton.ts";
 
 /** One point of a decay curve, aggregated over seeds. */
 export interface DecayRow {
@@ -310,46 +308,28 @@ export function gradientDecayChart(records: ResultRecord[]): Chart {
       `${data.droppedProbes} probe(s) had a last-step norm of 0 or none and were left out.`,
     );
   }
-  if (data.rows.length === 0) {
-    return {
-      name: "gradient_decay",
-      title,
-      spec: placeholderSpec(title, "No gradient probes in these results yet."),
-      caption: gradientDecayCaption(data),
-      notes,
-    };
-  }
   const cells = sortCells(data.rows.map((r) => r.cell));
   const layers = [...new Set(data.rows.map((r) => r.layer))].sort((a, b) =>
     (a === "top" ? 0 : Number(a.split("− ")[1])) - (b === "top" ? 0 : Number(b.split("− ")[1]))
   );
   const layered = layers.length > 1;
-  const tasks = ["adding", "copy"].filter((t) => data.rows.some((r) => r.task === t));
-  for (const t of new Set(data.rows.map((r) => r.task))) if (!tasks.includes(t)) tasks.push(t);
-  return {
+  const chart = taskChart({
     name: "gradient_decay",
     title,
-    spec: {
-      $schema: VL_SCHEMA,
-      title: {
-        text: title,
-        subtitle:
-          "‖dL/dh_t‖ / ‖dL/dh_(T−1)‖ against distance; line: median over seeds, band: min–max",
-      },
-      ...(layered
-        ? {
-          params: [{
-            name: LAYER_PARAM,
-            value: "top",
-            bind: { input: "select", options: layers, name: "layer (from the top) " },
-          }],
-        }
-        : {}),
-      vconcat: tasks.map((t) => taskSpec(data.rows.filter((r) => r.task === t), t, cells, layered)),
-      resolve: { scale: { color: "shared" } },
-      config: CONFIG,
-    },
+    subtitle: "‖dL/dh_t‖ / ‖dL/dh_(T−1)‖ against distance; line: median over seeds, band: min–max",
     caption: gradientDecayCaption(data),
     notes,
-  };
+    rows: data.rows,
+    empty: "No gradient probes in these results yet.",
+    layout: "vconcat",
+    panel: (task, rs) => taskSpec(rs, task, cells, layered),
+  });
+  if (layered && data.rows.length) {
+    chart.spec.params = [{
+      name: LAYER_PARAM,
+      value: "top",
+      bind: { input: "select", options: layers, name: "layer (from the top) " },
+    }];
+  }
+  return chart;
 }

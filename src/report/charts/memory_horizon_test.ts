@@ -44,3 +44,10 @@ Deno.test("the headline chart renders, with the literature beside it", async () 
   await checkChart(chart);
   assertMatch(memoryHorizonChart([]).spec.title as string, /Memory horizon/);
 });
+
+Deno.test("the chart skeleton: one panel per task with rows, the chart's title on top", () => {
+  const chart = memoryHorizonChart([h("lstm", 200, true)]);
+  const spec = chart.spec as { title: { text: string }; hconcat: unknown[] };
+  assertEquals(spec.title.text, "Memory horizon per cell");
+  assertEquals(spec.hconcat.length, 1);
+});

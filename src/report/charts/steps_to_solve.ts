@@ -11,17 +11,15 @@ import { stepsToSolve } from "../horizons.ts";
 import {
   cellColor,
   type Chart,
-  CONFIG,
   groupBy,
   lengthX,
   median,
-  placeholderSpec,
   seriesOf,
   sortCells,
   TASK_LABEL,
-  VL_SCHEMA,
   type VlSpec,
 } from "./_common.ts";
+import { taskChart } from "./_skeleton.ts";
 
 /** One (task, series, T) point: steps-to-solve over the seeds that solved. */
 export interface SolveRow {
@@ -127,9 +125,8 @@ function panel(task: string, rows: SolveRow[], cells: string[]): VlSpec {
   };
 }
 
-/** Chart 1: training steps to solve against T, per cell series, one panel per task. */
+/** Chart: training steps to solve against T, per cell series, one panel per task. */
 export function stepsToSolveChart(records: ResultRecord[]): Chart {
-  const title = "Steps to solve against sequence length";
   const rows = solveRows(records);
   const notes: string[] = [];
   const recomputed = records.filter((r) => r.metrics.steps_to_solve === undefined).length;
@@ -138,33 +135,16 @@ export function stepsToSolveChart(records: ResultRecord[]): Chart {
       `${recomputed} record(s) predate the steps_to_solve field: recomputed from their curves.`,
     );
   }
-  const caption = solveCaption(rows, records);
-  if (rows.length === 0) {
-    return {
-      name: "steps_to_solve",
-      title,
-      spec: placeholderSpec(title, "No run solved its task yet."),
-      caption,
-      notes,
-    };
-  }
   const cells = sortCells(rows.map((r) => r.cell));
-  const tasks = ["adding", "copy"].filter((t) => rows.some((r) => r.task === t));
-  return {
+  return taskChart({
     name: "steps_to_solve",
-    title,
-    spec: {
-      $schema: VL_SCHEMA,
-      title: {
-        text: title,
-        subtitle: "first evaluation step that passes the threshold and holds at the next one; " +
-          "median over the seeds that solved, bars min–max",
-      },
-      hconcat: tasks.map((t) => panel(t, rows.filter((r) => r.task === t), cells)),
-      resolve: { scale: { color: "shared" } },
-      config: CONFIG,
-    },
-    caption,
+    title: "Steps to solve against sequence length",
+    subtitle: "first evaluation step that passes the threshold and holds at the next one; " +
+      "median over the seeds that solved, bars min–max",
+    caption: solveCaption(rows, records),
     notes,
-  };
+    rows,
+    empty: "No run solved its task yet.",
+    panel: (task, rs) => panel(task, rs, cells),
+  });
 }

@@ -10,19 +10,17 @@ import type { ResultRecord } from "../../results/schema.ts";
 import {
   cellColor,
   type Chart,
-  CONFIG,
   groupBy,
   listWords,
   mean,
-  placeholderSpec,
   sampleDistances,
   seriesOf,
   sig,
   sortCells,
   TASK_LABEL,
-  VL_SCHEMA,
   type VlSpec,
 } from "./_common.ts";
+import { taskChart } from "./_skeleton.ts";
 
 /** One point: shares at a distance, averaged over seeds. */
 export interface SubnormalRow {
@@ -158,36 +156,20 @@ function taskSpec(rows: SubnormalRow[], task: string, cells: string[]): VlSpec {
   };
 }
 
-/** Chart 4: subnormal share of the gradient against distance, per cell. */
+/** Chart: subnormal share of the gradient against distance, per cell, one block per task. */
 export function subnormalShareChart(records: ResultRecord[]): Chart {
-  const title = "Subnormal share of the gradient";
   const rows = subnormalRows(records);
-  if (rows.length === 0) {
-    return {
-      name: "subnormal_share",
-      title,
-      spec: placeholderSpec(title, "No gradient probes in these results yet."),
-      caption: subnormalCaption(rows),
-      notes: [],
-    };
-  }
   const cells = sortCells(rows.map((r) => r.cell));
-  const tasks = ["adding", "copy"].filter((t) => rows.some((r) => r.task === t));
-  return {
+  return taskChart({
     name: "subnormal_share",
-    title,
-    spec: {
-      $schema: VL_SCHEMA,
-      title: {
-        text: title,
-        subtitle: "share of dL/dh_t components below float32's smallest normal (1.2·10^-38), " +
-          "mean over seeds, at each task's longest T",
-      },
-      vconcat: tasks.map((t) => taskSpec(rows.filter((r) => r.task === t), t, cells)),
-      resolve: { scale: { color: "shared" } },
-      config: CONFIG,
-    },
+    title: "Subnormal share of the gradient",
+    subtitle: "share of dL/dh_t components below float32's smallest normal (1.2·10^-38), " +
+      "mean over seeds, at each task's longest T",
     caption: subnormalCaption(rows),
     notes: [],
-  };
+    rows,
+    empty: "No gradient probes in these results yet.",
+    layout: "vconcat",
+    panel: (task, rs) => taskSpec(rs, task, cells),
+  });
 }

@@ -8,17 +8,15 @@ import type { ResultRecord } from "../../results/schema.ts";
 import {
   cellColor,
   type Chart,
-  CONFIG,
   groupBy,
   median,
-  placeholderSpec,
   seriesOf,
   sig,
   sortCells,
   TASK_LABEL,
-  VL_SCHEMA,
   type VlSpec,
 } from "./_common.ts";
+import { taskChart } from "./_skeleton.ts";
 
 /** One point of a training curve, aggregated over seeds. */
 export interface CurveRow {
@@ -178,9 +176,8 @@ function taskSpec(rows: CurveRow[], task: string, cells: string[]): VlSpec {
   };
 }
 
-/** Chart 3: training loss against step per cell, faceted by T. */
+/** Chart: training loss against step per cell, faceted by T, one block per task. */
 export function trainingCurvesChart(records: ResultRecord[]): Chart {
-  const title = "Training curves";
   const rows = trainingCurveRows(records);
   const notes: string[] = [];
   const lost = records.filter((r) => r.status !== "ok").length;
@@ -192,31 +189,16 @@ export function trainingCurvesChart(records: ResultRecord[]): Chart {
         `they stopped, and from there on the median is over the runs that went on.`,
     );
   }
-  if (rows.length === 0) {
-    return {
-      name: "training_curves",
-      title,
-      spec: placeholderSpec(title, "No training curves of finished runs yet."),
-      caption: trainingCurvesCaption(rows),
-      notes,
-    };
-  }
   const cells = sortCells(rows.map((r) => r.cell));
-  const tasks = ["adding", "copy"].filter((t) => rows.some((r) => r.task === t));
-  return {
+  return taskChart({
     name: "training_curves",
-    title,
-    spec: {
-      $schema: VL_SCHEMA,
-      title: {
-        text: title,
-        subtitle: "training loss against step, median over seeds; dashed: memoryless baseline",
-      },
-      vconcat: tasks.map((t) => taskSpec(rows.filter((r) => r.task === t), t, cells)),
-      resolve: { scale: { color: "shared" } },
-      config: CONFIG,
-    },
+    title: "Training curves",
+    subtitle: "training loss against step, median over seeds; dashed: memoryless baseline",
     caption: trainingCurvesCaption(rows),
     notes,
-  };
+    rows,
+    empty: "No training curves of finished runs yet.",
+    layout: "vconcat",
+    panel: (task, rs) => taskSpec(rs, task, cells),
+  });
 }
