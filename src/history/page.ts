@@ -19,7 +19,7 @@ function table(columns: string[], rows: string[][], cls: string): string {
   const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
     .join("\n");
-  return `<table class="${cls}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<div class="table-box"><table class="${cls}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 function ms(x: number): string {
@@ -92,7 +92,7 @@ ${
     return `<section id="${escapeHtml(c.name)}">
 <h3>${escapeHtml(c.title)}</h3>
 <p class="caption">${escapeHtml(c.caption)}</p>
-<div class="chart" id="chart-${first + i}"></div>
+<div class="chart-box"><div class="chart" id="chart-${first + i}"></div></div>
 <noscript><img src="charts/${escapeHtml(c.name)}.svg" alt="${escapeHtml(c.title)}"></noscript>
 ${notes}
 </section>`;

@@ -1,12 +1,13 @@
 /// <reference lib="dom" />
 /**
- * The committed reference report (`docs/reference/index.html`) as a reader sees it, in headless
- * Chromium at a laptop's 1,280 × 800 and a phone's 390 × 844:
+ * The committed reference report (`docs/reference/index.html`, and its `history.html`) as a
+ * reader sees it, in headless Chromium at a laptop's 1,280 × 800 and a phone's 390 × 844:
  *
  * - the page never scrolls sideways;
  * - no chart is cut: each chart's SVG lies inside its scroll box (at 1,280 px inside the box's
  *   visible width, so no chart needs scrolling there);
- * - the first screen holds the headline chart (whole at 1,280 × 800, its top at 390 × 844);
+ * - the report's first screen holds the headline chart (whole at 1,280 × 800, its top at
+ *   390 × 844);
  * - no prose block (paragraph, list item, caption) runs over 80 words.
  *
  * A screenshot of each first screen is kept in the test's temp folder. Skipped only when
@@ -21,7 +22,7 @@ import { assert, assertEquals } from "../testing/assert.ts";
 
 const CHROMIUM = findChromium();
 const CI = Deno.env.get("CI") === "true";
-const REPORT = new URL("../../docs/reference/index.html", import.meta.url).pathname;
+const REFERENCE = new URL("../../docs/reference/", import.meta.url).pathname;
 
 /** The most words a block of prose may have. */
 export const MAX_PROSE_WORDS = 80;
@@ -78,10 +79,19 @@ function measure(): Layout {
   };
 }
 
-for (const [width, height] of [[1280, 800], [390, 844]]) {
+for (
+  const [file, width, height] of [
+    ["index.html", 1280, 800],
+    ["index.html", 390, 844],
+    ["history.html", 1280, 800],
+    ["history.html", 390, 844],
+  ] as const
+) {
+  const index = file === "index.html";
   Deno.test({
-    name: `the reference report at ${width} × ${height}: no sideways scroll, no chart cut, ` +
-      `the headline chart on the first screen, no prose block over ${MAX_PROSE_WORDS} words`,
+    name: `the reference ${file} at ${width} × ${height}: no sideways scroll, no chart cut` +
+      (index ? `, the headline chart on the first screen` : "") +
+      `, no prose block over ${MAX_PROSE_WORDS} words`,
     ignore: CHROMIUM === null && !CI,
     sanitizeResources: false,
     sanitizeOps: false,
@@ -98,17 +108,17 @@ for (const [width, height] of [[1280, 800], [390, 844]]) {
         });
         const page = await browser.newPage();
         await page.setViewport({ width, height });
-        await page.goto(`file://${REPORT}`);
+        await page.goto(`file://${join(REFERENCE, file)}`);
         await page.waitForFunction(() => document.body.dataset.render === "done", {
           timeout: 60_000,
         });
-        await page.screenshot({ path: join(dir, `first-screen-${width}.png`) });
+        await page.screenshot({ path: join(dir, `first-screen-${file}-${width}.png`) });
         const m = await page.evaluate(measure);
         assert(
           m.scrollWidth <= m.innerWidth,
           `the page scrolls sideways: ${m.scrollWidth} px wide in a ${m.innerWidth} px window`,
         );
-        assert(m.charts.length >= 5, `only ${m.charts.length} charts`);
+        assert(m.charts.length >= (index ? 5 : 1), `only ${m.charts.length} charts`);
         for (const c of m.charts) {
           // Inside its scroll box: nothing left of it, nothing past what the box scrolls to.
           assert(c.svgLeft >= c.boxLeft - 1, `${c.id} starts left of its box`);
@@ -124,10 +134,12 @@ for (const [width, height] of [[1280, 800], [390, 844]]) {
           }
         }
         const head = m.charts.find((c) => c.id === "chart-0");
-        assert(head, "no headline chart");
-        assert(head.top < m.innerHeight, `the headline chart starts at ${head.top} px`);
-        if (width >= 1280) {
-          assert(head.bottom <= m.innerHeight, `the headline chart ends at ${head.bottom} px`);
+        assert(head, "no first chart");
+        if (index) {
+          assert(head.top < m.innerHeight, `the headline chart starts at ${head.top} px`);
+          if (width >= 1280) {
+            assert(head.bottom <= m.innerHeight, `the headline chart ends at ${head.bottom} px`);
+          }
         }
         const long = m.prose.filter((p) => p.words > MAX_PROSE_WORDS);
         assertEquals(long, [], "prose blocks over the word limit");
