@@ -1,6 +1,9 @@
 /**
- * The report: a self-contained HTML page with Vega-Lite charts of gradient decay, accuracy
- * against length, training curves, subnormal shares and speed, plus the run manifest.
+ * The report: a self-contained HTML page that opens with the headline (sentences and the
+ * memory-horizon chart), then the findings tables and Vega-Lite charts of steps to solve,
+ * gradient decay, accuracy against length, training curves, subnormal shares and speed, plus the
+ * run manifest. The findings are computed as data (`findingsData`) and worded by one module
+ * (`wordFindings`).
  *
  * @example
  * ```ts
@@ -28,6 +31,20 @@ export {
 } from "./build_report.ts";
 export type { Chart, VlSpec } from "./charts/_common.ts";
 export { gradientDecayChart, gradientDecayData } from "./charts/gradient_decay.ts";
+export {
+  type LiteratureMark,
+  literatureMarks,
+  memoryHorizonChart,
+} from "./charts/memory_horizon.ts";
+export {
+  type FindingsData,
+  findingsData,
+  horizonCapped,
+  type PresentedHorizon,
+  type ThesisPair,
+} from "./findings.ts";
+export { type Findings, findings, type FindingsTable, wordFindings } from "./findings_text.ts";
+export { type PageAssets, readPageAssets } from "./page/assets.ts";
 export { accuracyVsLengthChart } from "./charts/accuracy_vs_length.ts";
 export { trainingCurvesChart } from "./charts/training_curves.ts";
 export { subnormalShareChart } from "./charts/subnormal_share.ts";
