@@ -151,7 +151,7 @@ export function thesisTable(d: FindingsData): FindingsTable {
     ],
     rows: d.pairs.map((p) => [
       p.cell,
-      TASK_LABEL[p.task] ?? p.task,
+      p.task,
       horizonT(p.memory),
       fmt(p.factorInit),
       stepsText(p.gradientInit),
