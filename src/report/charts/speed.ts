@@ -11,7 +11,6 @@
 import type { BenchFile, ResultRecord } from "../../results/schema.ts";
 import {
   type Chart,
-  CONFIG,
   fmt,
   groupBy,
   listWords,
@@ -20,8 +19,8 @@ import {
   seriesOf,
   sig,
   sortCells,
-  VL_SCHEMA,
 } from "./_common.ts";
+import { wrapSpec } from "./_skeleton.ts";
 
 /** One timing point. */
 export interface SpeedRow {
@@ -173,55 +172,53 @@ export function speedChart(bench: BenchFile | null, records: ResultRecord[]): Ch
   return {
     name: "speed",
     title,
-    spec: {
-      $schema: VL_SCHEMA,
-      title: {
-        text: title,
-        subtitle: fromBench.length
-          ? "median ms per step (forward + backward + update), bars min–max; log–log"
-          : "no bench file: median step time recorded by the training runs; log–log",
-      },
-      data: { values: rows },
-      facet: { field: "cell", type: "nominal", title: "cell", sort: cells },
-      columns: 3,
-      spec: {
-        width: 220,
-        height: 160,
-        layer: [
-          {
-            mark: { type: "rule" },
-            encoding: {
-              x,
-              y: { field: "ms_min", type: "quantitative", scale: { type: "log" } },
-              y2: { field: "ms_max" },
-              color,
-            },
-          },
-          {
-            mark: { type: "line", point: { filled: true, size: 35 } },
-            encoding: {
-              x,
-              y: {
-                field: "ms",
-                type: "quantitative",
-                scale: { type: "log" },
-                title: "time per training step (ms, log)",
+    spec: wrapSpec(
+      title,
+      fromBench.length
+        ? "median ms per step (forward + backward + update), bars min–max; log–log"
+        : "no bench file: median step time recorded by the training runs; log–log",
+      {
+        data: { values: rows },
+        facet: { field: "cell", type: "nominal", title: "cell", sort: cells },
+        columns: 3,
+        spec: {
+          width: 220,
+          height: 160,
+          layer: [
+            {
+              mark: { type: "rule" },
+              encoding: {
+                x,
+                y: { field: "ms_min", type: "quantitative", scale: { type: "log" } },
+                y2: { field: "ms_max" },
+                color,
               },
-              color,
-              tooltip: [
-                { field: "series", type: "nominal", title: "contender" },
-                { field: "cell", type: "nominal" },
-                { field: "T", type: "quantitative", title: "T (steps)" },
-                { field: "ms", type: "quantitative", title: "ms/step (median)", format: ".3g" },
-                { field: "ms_min", type: "quantitative", title: "min ms", format: ".3g" },
-                { field: "ms_max", type: "quantitative", title: "max ms", format: ".3g" },
-              ],
             },
-          },
-        ],
+            {
+              mark: { type: "line", point: { filled: true, size: 35 } },
+              encoding: {
+                x,
+                y: {
+                  field: "ms",
+                  type: "quantitative",
+                  scale: { type: "log" },
+                  title: "time per training step (ms, log)",
+                },
+                color,
+                tooltip: [
+                  { field: "series", type: "nominal", title: "contender" },
+                  { field: "cell", type: "nominal" },
+                  { field: "T", type: "quantitative", title: "T (steps)" },
+                  { field: "ms", type: "quantitative", title: "ms/step (median)", format: ".3g" },
+                  { field: "ms_min", type: "quantitative", title: "min ms", format: ".3g" },
+                  { field: "ms_max", type: "quantitative", title: "max ms", format: ".3g" },
+                ],
+              },
+            },
+          ],
+        },
       },
-      config: CONFIG,
-    },
+    ),
     caption,
     notes,
     table: ratioTable(bench),
