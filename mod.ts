@@ -67,7 +67,7 @@ export {
   trainStep,
 } from "./src/engine/mod.ts";
 export { expandGrid, loadSuite, type Suite, validateSuite } from "./src/suite/mod.ts";
-export { trainGrid, trainRun } from "./src/train/mod.ts";
+export { trainChains, trainGrid, trainRun } from "./src/train/mod.ts";
 export {
   collectEnvironment,
   type Environment,

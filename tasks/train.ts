@@ -2,7 +2,8 @@
  * `deno task train`: runs a suite's grid (task × cell × T × seed) and appends one result record
  * per finished run to `reports/results/<suite>-<grid hash>.jsonl`. Re-running the same command
  * resumes; `--force` re-runs finished configs; `--dry-run` prints what is done and what remains
- * (given the results folder), with estimated times.
+ * (given the results folder), with estimated times. A suite that searches (`search`) trains
+ * chain by chain, each chain's next rung decided by the records so far, and shards by chain.
  *
  * @module
  */
@@ -20,7 +21,13 @@ import {
   UsageError,
 } from "../src/cli/args.ts";
 import { isCellName } from "../src/engine/mod.ts";
-import { parseShard, shardFromEnv, shardRuns, type ShardSpec } from "../src/suite/shard.ts";
+import {
+  parseShard,
+  shardChains,
+  shardFromEnv,
+  shardRuns,
+  type ShardSpec,
+} from "../src/suite/shard.ts";
 import {
   expandGrid,
   loadSuite,
@@ -33,11 +40,13 @@ import { suiteRunFile } from "../src/results/store.ts";
 import { formatPlan, planRemaining, readDoneHashes } from "../src/train/plan.ts";
 import { createProgress } from "../src/train/progress.ts";
 import { trainGrid } from "../src/train/train_suite.ts";
+import { readOutcomes, trainChains } from "../src/train/train_search.ts";
+import { formatSearchPlan, planChains } from "../src/train/plan_search.ts";
 
 const FLAGS = {
   suite: {
     type: "string",
-    arg: "quick|tour|standard|paper|PATH",
+    arg: "quick|tour|standard|paper|horizon|PATH",
     default: "quick",
     description: "the suite to run",
   },
@@ -75,8 +84,9 @@ const FLAGS = {
 } as const;
 
 const HELP = helpText(
-  "deno task train [--suite quick|tour|standard|paper|PATH] [overrides…] [--dry-run]",
-  "Train every run of a suite and store one result record per run (resumable).",
+  "deno task train [--suite quick|tour|standard|paper|horizon|PATH] [overrides…] [--dry-run]",
+  "Train every run of a suite and store one result record per run (resumable). A suite with a " +
+    "'search' climbs each cell's ladder of lengths until its first failure, chain by chain.",
   FLAGS,
 );
 
@@ -130,13 +140,27 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof SuiteError) throw new UsageError(e.message);
     throw e;
   }
-  const runs = shard ? shardRuns(grid.runs, shard) : grid.runs;
+  // A search is sharded by chain (a chain's rungs depend on each other); a grid by run.
+  const chains = grid.chains && shard ? shardChains(grid.chains, shard) : grid.chains;
+  const runs = chains
+    ? chains.flatMap((c) => c.ladder)
+    : shard
+    ? shardRuns(grid.runs, shard)
+    : grid.runs;
   const shardText = shard ? ` shard ${shard.index}/${shard.count}:` : "";
 
   const outDir = s("out")!;
   if (v["dry-run"]) {
     // Reads the results file (if any) to tell done from remaining; writes nothing.
     const file = suiteRunFile(outDir, grid.suite, grid.gridHash);
+    if (chains) {
+      const outcomes = await readOutcomes(file);
+      const plan = await planChains(grid, chains, (h) => outcomes.get(h), {
+        force: v.force === true,
+      });
+      for (const line of formatSearchPlan(plan, { grid, shardText, file })) console.log(line);
+      return 0;
+    }
     const { done } = await readDoneHashes(file);
     const plan = planRemaining(grid, runs, done, { force: v.force === true });
     for (const line of formatPlan(plan, { grid, shardText, file })) console.log(line);
@@ -175,17 +199,23 @@ async function main(argv: string[]): Promise<number> {
     verbose: v.verbose === true,
   });
   progress.line(
-    `suite ${grid.suite}:${shardText} ${runs.length} runs on the ${backend.name} backend → ${outDir}`,
+    `suite ${grid.suite}:${shardText} ${
+      chains
+        ? `${chains.length} chains (${runs.length} ladder rungs at most)`
+        : `${runs.length} runs`
+    } on the ${backend.name} backend → ${outDir}`,
   );
-  const summary = await trainGrid({
+  const options = {
     grid,
-    runs,
     outDir,
     backend,
     force: v.force === true,
     progress,
     shouldStop: () => stop,
-  });
+  };
+  const summary = chains
+    ? await trainChains({ ...options, chains })
+    : await trainGrid({ ...options, runs });
   Deno.removeSignalListener("SIGINT", onSigint);
   if (summary.interrupted) {
     console.error(
@@ -193,7 +223,8 @@ async function main(argv: string[]): Promise<number> {
     );
     return 130;
   }
-  progress.done();
+  // A search's run count is only known at its end: the summary line below gives it.
+  if (!chains) progress.done();
   console.error(
     `results: ${summary.file} (${summary.ran} run, ${summary.skipped} already there, ${summary.diverged} diverged, ${summary.failed} failed)`,
   );

@@ -4,7 +4,10 @@
  * - steps-to-solve of a run: the record's `metrics.steps_to_solve`, or for records written before
  *   that field existed the same rule applied to its curve (`results/solved.ts`);
  * - memory horizon: per task and cell series, each seed's longest T solved, then the median over
- *   seeds with the min–max spread (0 = that seed solved no length);
+ *   seeds with the min–max spread (0 = that seed solved no length). A seed's horizon is a lower
+ *   bound ("≥ T", `capped`) when no longer length was tested for it: the grid's (or the search
+ *   ladder's) longest length was solved, or its search is unfinished. Beside it, the step budget
+ *   the runs had, in words (`budget`);
  * - decay rate: per task and series, the per-step factor of ‖dL/dh_t‖ — 10^slope of the
  *   least-squares line of log10(‖dL/dh_t‖ / ‖dL/dh_{len−1}‖) against the distance len−1−t —
  *   at initialisation and after training (median over runs), and the gradient horizon: the
@@ -16,7 +19,7 @@
  * @module
  */
 import type { ProbeRecord, ResultRecord } from "../results/schema.ts";
-import { stepsToSolveOfCurve } from "../results/solved.ts";
+import { recordStepsToSolve } from "../results/solved.ts";
 import { groupBy, median, seriesOf } from "./charts/_common.ts";
 
 /** The ratio below which a gradient counts as gone: 10^-6 of the last step's. */
@@ -24,8 +27,7 @@ export const HORIZON_RATIO = 1e-6;
 
 /** A run's steps-to-solve: recorded, else recomputed from its curve (null: never solved). */
 export function stepsToSolve(r: ResultRecord): number | null {
-  if (r.metrics.steps_to_solve !== undefined) return r.metrics.steps_to_solve;
-  return stepsToSolveOfCurve(r.config, r.curve);
+  return recordStepsToSolve(r);
 }
 
 /** Which gradient a probe's norms measure. */
@@ -94,6 +96,17 @@ export interface MemoryHorizon {
   seeds: number;
   /** The lengths tested. */
   lengths: number[];
+  /**
+   * The median is a lower bound: seeds whose longest tested length was solved may reach
+   * farther, and too few of the others lie at or below it for it to be known exactly.
+   */
+  capped: boolean;
+  /** The smallest seed's horizon is a lower bound (every seed at it solved its longest length). */
+  minCapped: boolean;
+  /** The largest is a lower bound (some seed solved its longest length). */
+  maxCapped: boolean;
+  /** The step budget of the runs, in words (see {@link budgetText}). */
+  budget: string;
 }
 
 /** The lower median: the ⌈n/2⌉-th smallest value. */
@@ -106,20 +119,65 @@ export function memoryHorizons(records: ResultRecord[]): MemoryHorizon[] {
   const out: MemoryHorizon[] = [];
   for (const rs of groupBy(records, (r) => `${r.config.task}|${seriesOf(r.config)}`).values()) {
     const bySeed = groupBy(rs, (r) => String(r.config.seed));
-    const longest = [...bySeed.values()].map((seedRuns) =>
-      Math.max(0, ...seedRuns.filter((r) => stepsToSolve(r) !== null).map((r) => r.config.T))
-    );
+    const seeds = [...bySeed.values()].map((seedRuns) => {
+      const value = Math.max(
+        0,
+        ...seedRuns.filter((r) => stepsToSolve(r) !== null).map((r) => r.config.T),
+      );
+      const top = Math.max(...seedRuns.map((r) => r.config.T));
+      return { value, capped: value > 0 && value === top };
+    });
+    const longest = seeds.map((x) => x.value);
+    const median = lowerMedian(longest);
+    const min = Math.min(...longest);
+    // The median is known exactly when at least ⌈n/2⌉ seeds are known to lie at or below it.
+    const exactBelow = seeds.filter((x) => !x.capped && x.value <= median).length;
     out.push({
       task: rs[0].config.task,
       cell: seriesOf(rs[0].config),
-      median: lowerMedian(longest),
-      min: Math.min(...longest),
+      median,
+      min,
       max: Math.max(...longest),
       seeds: longest.length,
       lengths: [...new Set(rs.map((r) => r.config.T))].sort((a, b) => a - b),
+      capped: exactBelow < ((longest.length - 1) >> 1) + 1,
+      minCapped: !seeds.some((x) => !x.capped && x.value === min),
+      maxCapped: seeds.some((x) => x.capped),
+      budget: budgetText(rs.map((r) => ({ T: r.config.T, steps: r.config.steps }))),
     });
   }
   return out;
+}
+
+/**
+ * The step budget of runs, in words, from their (T, steps): `4000 steps` when one budget; a
+ * length rule when one reproduces every run's steps exactly — `20·T steps, at least 4000, at most
+ * 32000` (K·T rounded up, clamped; the floor and the cap named only where a run was clamped to
+ * them, as a memory-horizon search's budget rule gives); else the budgets by length,
+ * `4000 steps at T = 25, 50, 100; 5000 at T = 200`.
+ */
+export function budgetText(runs: { T: number; steps: number }[]): string {
+  const steps = [...new Set(runs.map((r) => r.steps))].sort((a, b) => a - b);
+  if (steps.length === 1) return `${steps[0]} steps`;
+  const lo = steps[0], hi = steps.at(-1)!;
+  const pairs = [...new Set(runs.map((r) => `${r.T}:${r.steps}`))]
+    .map((p) => p.split(":").map(Number) as [number, number])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  for (const [T, s] of pairs) {
+    if (s === lo || s === hi) continue;
+    const k = s / T;
+    const rule = (t: number) => Math.min(hi, Math.max(lo, Math.ceil(k * t)));
+    if (!pairs.every(([t, x]) => rule(t) === x)) continue;
+    const floor = pairs.some(([t, x]) => x === lo && Math.ceil(k * t) < lo);
+    const cap = pairs.some(([t, x]) => x === hi && Math.ceil(k * t) > hi);
+    return `${+k.toPrecision(6)}·T steps${floor ? `, at least ${lo}` : ""}${
+      cap ? `, at most ${hi}` : ""
+    }`;
+  }
+  return steps.map((s, i) => {
+    const Ts = pairs.filter(([, x]) => x === s).map(([t]) => t);
+    return `${s}${i === 0 ? " steps" : ""} at T = ${Ts.join(", ")}`;
+  }).join("; ");
 }
 
 /** The decay rate of one (task, series) at a checkpoint. */

@@ -2,6 +2,7 @@ import { assert, assertAlmostEquals, assertEquals } from "../testing/assert.ts";
 import type { ResultRecord } from "../results/schema.ts";
 import { syntheticRecords } from "./_synthetic.ts";
 import {
+  budgetText,
   decayRates,
   decaySlope,
   gradientHorizon,
@@ -115,4 +116,44 @@ Deno.test("memory horizon over an even number of seeds is the lower median, neve
   );
   const [irnn] = memoryHorizons(recs);
   assertEquals([irnn.median, irnn.min, irnn.max, irnn.seeds], [0, 0, 20, 2]);
+});
+
+Deno.test("memory horizon: a seed that solved its longest tested length is a lower bound (≥ T)", () => {
+  // lstm: seeds 1 and 2 solve everything (≥ 200), seed 3 fails 200 (100 exactly).
+  const recs = solveWhere(
+    runs(["lstm", "gru", "rnn_tanh"], [50, 100, 200], [1, 2, 3], "adding"),
+    (c, T, s) =>
+      (c === "lstm" && (s !== 3 || T <= 100)) || (c === "gru" && (s === 1 || T <= 100)) ||
+      (c === "rnn_tanh" && T === 50 && s === 1),
+  );
+  const h = (cell: string) => memoryHorizons(recs).find((x) => x.cell === cell)!;
+  const flags = (cell: string) => {
+    const x = h(cell);
+    return [x.median, x.capped, x.min, x.minCapped, x.max, x.maxCapped];
+  };
+  assertEquals(flags("lstm"), [200, true, 100, false, 200, true]);
+  // gru: 100, 100, ≥ 200 — two seeds known at 100, so the median is exactly 100.
+  assertEquals(flags("gru"), [100, false, 100, false, 200, true]);
+  assertEquals(flags("rnn_tanh"), [0, false, 0, false, 50, false]);
+  // A search whose chain is unfinished (only its first rung stored, solved): ≥ that rung.
+  const partial = solveWhere(runs(["gru"], [50], [1], "adding"), () => true);
+  const p = memoryHorizons(partial)[0];
+  assertEquals([p.median, p.capped], [50, true]);
+});
+
+Deno.test("the budget in words: one budget, a K·T rule with the floor and cap it hit, or by length", () => {
+  const at = (pairs: [number, number][]) => budgetText(pairs.map(([T, steps]) => ({ T, steps })));
+  assertEquals(at([[50, 4000], [100, 4000]]), "4000 steps");
+  assertEquals(
+    at([[50, 4000], [100, 4000], [200, 4000], [400, 8000], [800, 16000], [1600, 32000]]),
+    "20·T steps, at least 4000",
+  );
+  assertEquals(at([[50, 1000], [100, 2000], [200, 3000]]), "20·T steps, at most 3000");
+  assertEquals(
+    at([[25, 4000], [50, 4000], [100, 4000], [200, 5000]]),
+    "4000 steps at T = 25, 50, 100; 5000 at T = 200",
+  );
+  // The memory records of every series carry their budget.
+  const recs = runs(["lstm"], [50, 100], [1], "adding");
+  assertEquals(memoryHorizons(recs)[0].budget, `${recs[0].config.steps} steps`);
 });

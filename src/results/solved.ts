@@ -17,6 +17,7 @@
 import type {
   CurvePoint,
   EvalMetrics,
+  ResultRecord,
   RunConfig,
   SolvedThreshold,
   StopWhenSolved,
@@ -106,4 +107,16 @@ export function stepsToSolveOfCurve(
     );
   }
   return t.stepsToSolve;
+}
+
+/**
+ * A record's steps-to-solve: its `metrics.steps_to_solve`, or for records written before that
+ * field existed the same rule applied to its curve (null: never solved). The memory horizon and
+ * the memory-horizon search both count a run as solved by this.
+ */
+export function recordStepsToSolve(
+  r: Pick<ResultRecord, "metrics" | "config" | "curve">,
+): number | null {
+  if (r.metrics.steps_to_solve !== undefined) return r.metrics.steps_to_solve;
+  return stepsToSolveOfCurve(r.config, r.curve);
 }

@@ -1,5 +1,6 @@
 /**
- * Suites as data (`suites/*.json`), their grids of runs with content hashes, and shards.
+ * Suites as data (`suites/*.json`), their grids of runs with content hashes, memory-horizon
+ * searches (ladders of lengths per cell × task × seed, trained as chains of runs), and shards.
  *
  * @example
  * ```ts
@@ -13,3 +14,5 @@
  */
 export * from "./suite.ts";
 export * from "./shard.ts";
+export * from "./search.ts";
+export * from "./chain.ts";

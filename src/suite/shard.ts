@@ -6,9 +6,13 @@
  * the LPT rule, within 4/3 of the best possible makespan. Every machine computes the same
  * partition from the grid alone, so the union of shards 1…N is exactly the grid, with no overlap.
  *
+ * A memory-horizon search is sharded by chain: which rungs a chain trains depends on its earlier
+ * rungs, so one shard owns a whole chain. Chains are balanced the same way, each weighing its
+ * whole ladder (the most it can train).
+ *
  * @module
  */
-import type { GridRun } from "./suite.ts";
+import type { Chain, GridRun } from "./suite.ts";
 import { runCost } from "./suite.ts";
 
 /** Shard `index` (1-based) of `count`. */
@@ -24,8 +28,28 @@ export function shardRuns(runs: GridRun[], shard: ShardSpec): GridRun[] {
 
 /** All `count` shards (each in grid order). */
 export function partition(runs: GridRun[], count: number): GridRun[][] {
-  const order = runs.map((r, i) => ({ r, i, cost: runCost(r.config) }))
-    .sort((a, b) => b.cost - a.cost || (a.r.hash < b.r.hash ? -1 : a.r.hash > b.r.hash ? 1 : 0));
+  return lpt(runs, count, (r) => runCost(r.config), (r) => r.hash);
+}
+
+/** The chains of shard `index`/`count`, in grid order. */
+export function shardChains(chains: Chain[], shard: ShardSpec): Chain[] {
+  return partitionChains(chains, shard.count)[shard.index - 1];
+}
+
+/** All `count` shards of a search's chains (each in grid order). */
+export function partitionChains(chains: Chain[], count: number): Chain[][] {
+  return lpt(chains, count, chainCost, (c) => c.ladder[0].hash);
+}
+
+/** A chain's estimated cost: its whole ladder's. */
+export function chainCost(c: Chain): number {
+  return c.ladder.reduce((a, r) => a + runCost(r.config), 0);
+}
+
+/** Largest cost first (ties by key) to the least-loaded shard (ties: lowest index). */
+function lpt<T>(items: T[], count: number, cost: (x: T) => number, key: (x: T) => string): T[][] {
+  const order = items.map((x, i) => ({ i, cost: cost(x), key: key(x) }))
+    .sort((a, b) => b.cost - a.cost || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const load = new Array<number>(count).fill(0);
   const members: number[][] = Array.from({ length: count }, () => []);
   for (const { i, cost } of order) {
@@ -34,7 +58,7 @@ export function partition(runs: GridRun[], count: number): GridRun[][] {
     load[best] += cost;
     members[best].push(i);
   }
-  return members.map((m) => m.sort((a, b) => a - b).map((i) => runs[i]));
+  return members.map((m) => m.sort((a, b) => a - b).map((i) => items[i]));
 }
 
 /** Parses `I/N` (1 ≤ I ≤ N); returns an error message or the spec. */

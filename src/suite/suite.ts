@@ -14,6 +14,10 @@
  * ends a run `patience` evaluations after the evaluation that solved it; a suite that asks for it
  * must state the thresholds it stops on (`solved.mse` for adding, `solved.accuracy` for copy).
  *
+ * An experiment with `search` (see `search.ts`) asks instead for each cell × task × seed's longest
+ * T solved: its ladder rungs are the grid's runs (every one an ordinary run config, its steps from
+ * the search's budget rule), grouped into the grid's `chains`, which training climbs rung by rung.
+ *
  * @example
  * ```ts
  * import { expandGrid, loadSuite } from "./suite.ts";
@@ -35,9 +39,10 @@ import {
   type StopWhenSolved,
 } from "../results/schema.ts";
 import { cellGates, memoryProblem } from "./memory.ts";
+import { budgetRuleText, budgetSteps, parseSearch, type SearchSpec } from "./search.ts";
 
 /** The suites shipped with the project (`--suite NAME`). */
-export const BUILTIN_SUITES = ["quick", "tour", "standard", "paper"] as const;
+export const BUILTIN_SUITES = ["quick", "tour", "standard", "paper", "horizon"] as const;
 
 /** Settings an experiment may set (all optional in the file; defaults below). */
 export interface ExperimentSettings {
@@ -62,6 +67,11 @@ export interface ExperimentSettings {
   layers: number;
   variant: "arjovsky" | "tcn";
   symbols: number;
+  /**
+   * A memory-horizon search in place of the grid's lengths and steps (null: a grid). See
+   * `search.ts`: per cell × task × seed, a chain of lengths with a budget rule.
+   */
+  search: SearchSpec | null;
   /** Where the setting comes from (a paper and table), carried into the report. */
   source?: string;
 }
@@ -128,6 +138,7 @@ const DEFAULTS: ExperimentSettings = {
   layers: 1,
   variant: "arjovsky",
   symbols: 10,
+  search: null,
 };
 
 const KNOWN_TOP = new Set([
@@ -392,6 +403,23 @@ function settings(
     }
     s.probeAt = o.probeAt as ExperimentSettings["probeAt"];
   }
+  if (o.search !== undefined) {
+    if (o.search === null) s.search = null;
+    else {
+      for (const k of ["lengths", "steps"] as const) {
+        if (o[k] !== undefined) {
+          fail(f(k), `cannot be set beside 'search' (the search's ${k} replace it)`);
+        }
+      }
+      s.search = parseSearch(o.search, f("search"), fail);
+    }
+  } else if (s.search) {
+    for (const k of ["lengths", "steps"] as const) {
+      if (o[k] !== undefined) {
+        fail(f(k), `cannot be set under a 'search' (set "search": null here for a grid)`);
+      }
+    }
+  }
   if (o.source !== undefined) {
     if (typeof o.source !== "string") fail(f("source"), "must be a string");
     s.source = o.source as string;
@@ -421,74 +449,134 @@ export interface GridRun {
   source?: string;
 }
 
+/**
+ * One chain of a memory-horizon search: one cell × task × seed (and its settings) climbing a
+ * ladder of lengths. A plain run of a suite that also searches is a chain of one rung.
+ */
+export interface Chain {
+  /** `task cell seed=…`: what the chain searches (a plain run's label keeps its `T=…`). */
+  label: string;
+  /** The ladder's runs, shortest first (every one an ordinary run of the grid). */
+  ladder: GridRun[];
+  /** Bisection rungs after the first failure. */
+  bisect: number;
+  /** The budget rule in words (null: a plain run). */
+  budget: string | null;
+  /** The run of this chain at length T (a ladder rung or a bisection rung). */
+  rung(T: number): Promise<GridRun>;
+}
+
 /** The expanded grid of a suite. */
 export interface Grid {
   suite: string;
+  /**
+   * The runs, in grid order. For a suite that searches: every ladder rung (what a search trains
+   * at most, bisection aside), chain by chain.
+   */
   runs: GridRun[];
-  /** Hash of the ordered list of run hashes: the suite run's identity. */
+  /**
+   * Present when the suite searches: its chains (every run of `runs` in exactly one), trained
+   * rung by rung and sharded chain by chain.
+   */
+  chains?: Chain[];
+  /** Hash of the ordered list of run hashes (and of the chains): the suite run's identity. */
   gridHash: string;
 }
 
 /** Expands a suite (with CLI overrides) into its runs: task × cell × T × seed per experiment. */
 export async function expandGrid(suite: Suite, ov: SuiteOverrides = {}): Promise<Grid> {
   const runs: GridRun[] = [];
+  const chains: Chain[] = [];
   const seen = new Set<string>();
+  const searches = suite.experiments.some((e) => e.search !== null);
   for (const e0 of suite.experiments) {
     const e: ExperimentSettings = structuredClone(e0);
     // --task filters: an experiment keeps only the tasks asked for (its lengths are per task).
     if (ov.tasks) e.tasks = e.tasks.filter((t) => ov.tasks!.includes(t));
     if (e.tasks.length === 0) continue;
     if (ov.cells) e.cells = ov.cells;
-    if (ov.lengths) e.lengths = ov.lengths;
+    if (ov.lengths) {
+      if (e.search) e.search.lengths = [...new Set(ov.lengths)].sort((a, b) => a - b);
+      else e.lengths = ov.lengths;
+    }
     if (ov.seeds) e.seeds = ov.seeds;
-    if (ov.steps !== undefined) e.steps = ov.steps;
+    if (ov.steps !== undefined) {
+      if (e.search) e.search.steps = { perT: 0, min: ov.steps, max: ov.steps };
+      else e.steps = ov.steps;
+    }
     if (ov.hidden !== undefined) e.hidden = ov.hidden;
     if (ov.batch !== undefined) e.batch = ov.batch;
     if (ov.testSize !== undefined) e.testSize = ov.testSize;
     if (ov.evalEvery !== undefined) e.evalEvery = ov.evalEvery;
     if (ov.lr !== undefined) e.optimizer.lr = ov.lr;
     if (ov.layers !== undefined) e.layers = ov.layers;
-    if (e.steps < e.evalEvery) {
+    const minSteps = e.search ? e.search.steps.min : e.steps;
+    if (minSteps < e.evalEvery) {
       throw new SuiteError(
-        `${suite.path}: a step budget of ${e.steps} is below the evaluation interval ` +
+        `${suite.path}: a step budget of ${minSteps} is below the evaluation interval ` +
           `(evalEvery ${e.evalEvery}): the run would never be evaluated before its end; ` +
           `lower evalEvery (--eval-every) or raise steps`,
       );
     }
+    const make = async (
+      task: "adding" | "copy",
+      cell: string,
+      T: number,
+      seed: number,
+    ): Promise<GridRun> => {
+      if (task === "adding" && T < 2) {
+        throw new SuiteError(`${suite.path}: the adding problem needs T ≥ 2, got ${T}`);
+      }
+      const config = runConfig(e, task, cell, T, seed, ov.backend ?? "auto");
+      const tooBig = memoryProblem(config);
+      if (tooBig) throw new SuiteError(`${suite.path}: ${tooBig}`);
+      return {
+        config,
+        hash: await configHash(config),
+        ...(e.source ? { source: e.source } : {}),
+      };
+    };
     for (const task of e.tasks) {
-      for (const T of e.lengths) {
-        if (task === "adding" && T < 2) {
-          throw new SuiteError(`${suite.path}: the adding problem needs T ≥ 2, got ${T}`);
-        }
+      if (e.search) {
         for (const cell of e.cells) {
           for (const seed of e.seeds) {
-            const config: RunConfig = {
-              task,
-              ...(task === "adding" ? { variant: e.variant } : { symbols: e.symbols }),
-              cell,
-              T,
-              seed,
-              hidden: e.hidden,
-              batch: e.batch,
-              steps: e.steps,
-              optimizer: { ...e.optimizer },
-              clipNorm: e.clipNorm,
-              alpha: e.alpha,
-              evalEvery: e.evalEvery,
-              testSize: e.testSize,
-              probeAt: resolveProbeSteps(e.probeAt, e.steps),
-              solved: { ...e.solved },
-              // Only when set, so configs without them keep the hashes they always had.
-              ...(e.stopWhenSolved ? { stopWhenSolved: { ...e.stopWhenSolved } } : {}),
-              ...(e.layers !== 1 ? { layers: e.layers } : {}),
-              backend: ov.backend ?? "auto",
-            };
-            const tooBig = memoryProblem(config);
-            if (tooBig) throw new SuiteError(`${suite.path}: ${tooBig}`);
-            const hash = await configHash(config);
-            if (seen.has(hash)) continue; // experiments may overlap; a run is a run
-            seen.add(hash);
-            runs.push({ config, hash, ...(e.source ? { source: e.source } : {}) });
+            const ladder: GridRun[] = [];
+            for (const T of e.search.lengths) ladder.push(await make(task, cell, T, seed));
+            if (ladder.some((r) => seen.has(r.hash))) {
+              throw new SuiteError(
+                `${suite.path}: two chains share a run (${runLabel(ladder[0].config)}): ` +
+                  `a search's experiments must not overlap`,
+              );
+            }
+            for (const r of ladder) seen.add(r.hash);
+            runs.push(...ladder);
+            chains.push({
+              label: runLabel(ladder[0].config).replace(/ T=\d+/, ""),
+              ladder,
+              bisect: e.search.bisect,
+              budget: budgetRuleText(e.search.steps),
+              rung: (T) => make(task, cell, T, seed),
+            });
+          }
+        }
+        continue;
+      }
+      for (const T of e.lengths) {
+        for (const cell of e.cells) {
+          for (const seed of e.seeds) {
+            const run = await make(task, cell, T, seed);
+            if (seen.has(run.hash)) continue; // experiments may overlap; a run is a run
+            seen.add(run.hash);
+            runs.push(run);
+            if (searches) {
+              chains.push({
+                label: runLabel(run.config),
+                ladder: [run],
+                bisect: 0,
+                budget: null,
+                rung: () => Promise.resolve(run),
+              });
+            }
           }
         }
       }
@@ -499,8 +587,49 @@ export async function expandGrid(suite: Suite, ov: SuiteOverrides = {}): Promise
       `${suite.path}: no runs left after the overrides (tasks: ${ov.tasks?.join(", ")})`,
     );
   }
-  const gridHash = await contentHash({ suite: suite.name, runs: runs.map((r) => r.hash) });
-  return { suite: suite.name, runs, gridHash };
+  const hashes = runs.map((r) => r.hash);
+  // A grid's identity is its runs; a search's also its chains (which runs depend on which).
+  const gridHash = searches
+    ? await contentHash({
+      suite: suite.name,
+      runs: hashes,
+      chains: chains.map((c) => ({ rungs: c.ladder.map((r) => r.hash), bisect: c.bisect })),
+    })
+    : await contentHash({ suite: suite.name, runs: hashes });
+  return { suite: suite.name, runs, ...(searches ? { chains } : {}), gridHash };
+}
+
+/** The run config of one task × cell × T × seed of an experiment (steps from its search). */
+function runConfig(
+  e: ExperimentSettings,
+  task: "adding" | "copy",
+  cell: string,
+  T: number,
+  seed: number,
+  backend: string,
+): RunConfig {
+  const steps = e.search ? budgetSteps(e.search.steps, T) : e.steps;
+  return {
+    task,
+    ...(task === "adding" ? { variant: e.variant } : { symbols: e.symbols }),
+    cell,
+    T,
+    seed,
+    hidden: e.hidden,
+    batch: e.batch,
+    steps,
+    optimizer: { ...e.optimizer },
+    clipNorm: e.clipNorm,
+    alpha: e.alpha,
+    evalEvery: e.evalEvery,
+    testSize: e.testSize,
+    probeAt: resolveProbeSteps(e.probeAt, steps),
+    solved: { ...e.solved },
+    // Only when set, so configs without them keep the hashes they always had.
+    ...(e.stopWhenSolved ? { stopWhenSolved: { ...e.stopWhenSolved } } : {}),
+    ...(e.layers !== 1 ? { layers: e.layers } : {}),
+    backend,
+  };
 }
 
 /** Relative cost of one time step of a cell (its gate count; attention adds a little). */

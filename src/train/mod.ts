@@ -1,6 +1,7 @@
 /**
  * Training: one run of a suite (curve, evaluations, gradient probes, timings, divergence), a
- * whole grid into the results store (resumable), and the progress display.
+ * whole grid or a memory-horizon search's chains into the results store (resumable), the dry-run
+ * plans, and the progress display.
  *
  * @example
  * ```ts
@@ -19,3 +20,5 @@ export * from "./train_run.ts";
 export * from "./train_suite.ts";
 export * from "./progress.ts";
 export * from "./plan.ts";
+export * from "./train_search.ts";
+export * from "./plan_search.ts";

@@ -1,0 +1,49 @@
+import { assertAlmostEquals, assertEquals, assertMatch } from "../testing/assert.ts";
+import { expandGrid, validateSuite } from "../suite/suite.ts";
+import { runSeconds } from "./plan.ts";
+import { formatSearchPlan, planChains } from "./plan_search.ts";
+
+const grid = await expandGrid(validateSuite({
+  name: "p",
+  cells: ["lstm", "rnn_tanh"],
+  hidden: 8,
+  batch: 8,
+  evalEvery: 10,
+  testSize: 16,
+  search: { lengths: [10, 20, 40, 80], steps: { perT: 10, min: 100, max: 1000 }, bisect: 2 },
+}, "p.json"));
+const [lstm, tanh] = grid.chains!;
+const sec = (T: number) => runSeconds(lstm.ladder.find((r) => r.config.T === T)!);
+
+Deno.test("a search's dry run: at most the rest of the ladder plus bisection, at least the next rung", async () => {
+  // lstm solved 10 and failed 20: it bisects (15, then 12 or 17), priced at T = 20's budget.
+  const outcome = new Map([[lstm.ladder[0].hash, true], [lstm.ladder[1].hash, false]]);
+  const plan = await planChains(grid, grid.chains!, (h) => outcome.get(h));
+  const [p, q] = plan.chains;
+  assertEquals(p.state.next?.config.T, 15);
+  assertAlmostEquals(p.mostSeconds, 2 * sec(20), 1e-9);
+  assertAlmostEquals(p.leastSeconds, runSeconds(p.state.next!), 1e-9);
+  // tanh not started: the whole ladder plus two bisection rungs at the top's budget.
+  const top = runSeconds(tanh.ladder[3]);
+  assertAlmostEquals(
+    q.mostSeconds,
+    tanh.ladder.reduce((a, r) => a + runSeconds(r), 0) + 2 * top,
+    1e-9,
+  );
+  assertAlmostEquals(plan.mostSeconds, p.mostSeconds + q.mostSeconds, 1e-9);
+  // Split by chain over 2 shards, the larger chain's worst case decides.
+  assertAlmostEquals(
+    plan.perShard.find((s) => s.count === 2)!.seconds,
+    Math.max(p.mostSeconds, q.mostSeconds),
+    1e-9,
+  );
+  const lines = formatSearchPlan(plan, { grid, shardText: "", file: "f.jsonl" });
+  assertMatch(lines[0], /2 of 2 chains; 0 finished, 2 to continue/);
+  assertMatch(
+    lines[1],
+    /adding lstm seed=1 .* next T=15 \(150 steps\); horizon so far 10 \(10✓ 20✗\)/,
+  );
+  // --force: nothing counts as known.
+  const forced = await planChains(grid, grid.chains!, (h) => outcome.get(h), { force: true });
+  assertEquals(forced.chains[0].state.next?.config.T, 10);
+});
