@@ -25,6 +25,7 @@ import {
   memoryHorizons,
   predictedHorizon,
   stepsToSolve,
+  taskBudget,
 } from "./horizons.ts";
 
 /** The tasks in the order the findings list them. */
@@ -38,8 +39,8 @@ export interface PresentedHorizon extends MemoryHorizon {
 
 /**
  * Whether a memory horizon is a lower bound. A horizon that says so itself (a `capped` field,
- * as searched horizons carry) is taken at its word; a grid horizon is capped when the median
- * seed solved the longest tested length.
+ * as `memoryHorizons` computes per seed for grids and searches alike) is taken at its word;
+ * otherwise it is capped when the median seed solved the longest tested length.
  */
 export function horizonCapped(h: MemoryHorizon & { capped?: boolean }): boolean {
   if (typeof h.capped === "boolean") return h.capped;
@@ -105,6 +106,8 @@ export interface FindingsData {
   headline: TaskHeadline[];
   /** Where the copy-memory norms come from. */
   copySource: "recall" | "whole" | "mixed" | null;
+  /** Per task, the runs' step budget in words (a search's budget rule, a grid's budgets). */
+  budgets: { task: "adding" | "copy"; text: string }[];
 }
 
 function taskOrder(t: string): number {
@@ -194,6 +197,7 @@ export function findingsData(records: ResultRecord[]): FindingsData {
     decay,
     pairs,
     headline: tasks.map((t) => headlineOf(t, records, horizons)),
+    budgets: tasks.map((task) => ({ task, text: taskBudget(records, horizons, task) })),
     copySource: copySources.size === 0
       ? null
       : copySources.size > 1

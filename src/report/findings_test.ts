@@ -32,6 +32,11 @@ Deno.test("horizons read as median [min–max], ≥ where capped, — when nothi
   assertEquals(horizonText({ median: 200, min: 200, max: 200, capped: true }), "≥ 200");
   assertEquals(horizonText({ median: 0, min: 0, max: 50 }), "— [—–50]");
   assertEquals(horizonText({ median: 0, min: 0, max: 0 }), "—");
+  // Each end of the range is marked where that seed solved its longest tested length.
+  assertEquals(
+    horizonText({ median: 400, min: 200, max: 800, capped: false, maxCapped: true }),
+    "400 [200–≥ 800]",
+  );
 });
 
 Deno.test("a grid horizon is capped where the longest tested length was solved", () => {
@@ -47,6 +52,10 @@ Deno.test("the tables: memory horizon per cell and task; the thesis check a row 
   const f = findings(records({ rnn_tanh: 100, lstm: 200 }));
   assertEquals(f.memory.rows, [["rnn_tanh", "100"], ["lstm", "≥ 200"]]);
   assertMatch(f.memory.columns[1], /adding problem \(T tested: 50, 100, 200\)/);
+  assertMatch(
+    f.memory.caption,
+    /^The longest T each cell solved within its step budget \(adding problem: \d+ steps\)/,
+  );
   const tanh = f.thesis.rows.find((r) => r[0] === "rnn_tanh")!;
   assertEquals(tanh.slice(1, 7), ["adding", "100", "0.9", "131", "100", "predicts"]);
   assertMatch(f.thesis.caption, /below 10\^-6/);
@@ -78,4 +87,14 @@ Deno.test("no records, no probes: the findings say so", () => {
   for (const r of recs) r.probes = [];
   assertMatch(findings(recs).headline.join(" "), /gradient horizon is unknown/);
   assert(findings(recs).memory.rows.every((r) => r[1] === "—"));
+});
+
+Deno.test("the step budget beside the horizons: one text for a task, or each cell's", () => {
+  const recs = records({ rnn_tanh: 100, lstm: 200 });
+  // A search's rule, the same for every cell: 20·T steps, at least 1,500.
+  for (const r of recs) r.config.steps = Math.max(1500, 20 * r.config.T);
+  assertEquals(findingsData(recs).budgets, [{ task: "adding", text: "20·T steps, at least 1500" }]);
+  assertMatch(findings(recs).memory.caption, /\(adding problem: 20·T steps, at least 1500\)/);
+  for (const r of recs) r.config.steps = r.config.cell === "lstm" ? 9000 : 1000;
+  assertEquals(findingsData(recs).budgets[0].text, "rnn_tanh 1000 steps; lstm 9000 steps");
 });

@@ -40,14 +40,19 @@ export function horizonT(h: { median: number; capped?: boolean }): string {
   return h.capped ? `≥ ${h.median}` : String(h.median);
 }
 
-/** `200 [100–500]`; `≥ 200 [...]` where capped; `—` for a horizon of 0 (nothing solved). */
+/**
+ * `200 [100–500]`; `≥ 200 [...]` where capped (each end of the range too, where that seed's
+ * horizon is a lower bound); `—` for a horizon of 0 (nothing solved).
+ */
 export function horizonText(
-  h: Pick<PresentedHorizon, "median" | "min" | "max"> & { capped?: boolean },
+  h:
+    & Pick<PresentedHorizon, "median" | "min" | "max">
+    & Partial<Pick<PresentedHorizon, "capped" | "minCapped" | "maxCapped">>,
 ): string {
-  const v = (x: number) => (x > 0 ? String(x) : "—");
+  const v = (x: number, capped?: boolean) => (x > 0 ? `${capped ? "≥ " : ""}${x}` : "—");
   if (h.max === 0) return "—";
-  const head = h.median > 0 && h.capped ? `≥ ${h.median}` : v(h.median);
-  return h.min === h.max ? head : `${head} [${v(h.min)}–${v(h.max)}]`;
+  const head = v(h.median, h.capped);
+  return h.min === h.max ? head : `${head} [${v(h.min, h.minCapped)}–${v(h.max, h.maxCapped)}]`;
 }
 
 /** Steps, `∞` for no decay. */
@@ -167,7 +172,10 @@ export function thesisTable(d: FindingsData): FindingsTable {
 export function memoryTable(d: FindingsData): FindingsTable {
   const cells = [...new Set(d.horizons.map((h) => h.cell))];
   return {
-    caption: `The longest T each cell solved, median over ${d.seeds} seed(s) [min–max]; ≥ where ` +
+    caption:
+      `The longest T each cell solved within its step budget (${
+        d.budgets.map((b) => `${TASK_LABEL[b.task]}: ${b.text}`).join(" · ")
+      }), median over ${d.seeds} seed(s) [min–max]; ≥ where ` +
       "the longest tested length was solved, — where none was. Solved: the test metric passes " +
       "the suite's threshold and still passes at the next evaluation.",
     columns: [

@@ -96,17 +96,18 @@ export interface MemoryHorizon {
   seeds: number;
   /** The lengths tested. */
   lengths: number[];
+  // The fields below are always set by memoryHorizons (optional for horizons built elsewhere).
   /**
    * The median is a lower bound: seeds whose longest tested length was solved may reach
    * farther, and too few of the others lie at or below it for it to be known exactly.
    */
-  capped: boolean;
+  capped?: boolean;
   /** The smallest seed's horizon is a lower bound (every seed at it solved its longest length). */
-  minCapped: boolean;
+  minCapped?: boolean;
   /** The largest is a lower bound (some seed solved its longest length). */
-  maxCapped: boolean;
+  maxCapped?: boolean;
   /** The step budget of the runs, in words (see {@link budgetText}). */
-  budget: string;
+  budget?: string;
 }
 
 /** The lower median: the ⌈n/2⌉-th smallest value. */
@@ -178,6 +179,27 @@ export function budgetText(runs: { T: number; steps: number }[]): string {
     const Ts = pairs.filter(([, x]) => x === s).map(([t]) => t);
     return `${s}${i === 0 ? " steps" : ""} at T = ${Ts.join(", ")}`;
   }).join("; ");
+}
+
+/**
+ * The step budget of a task's runs in words ({@link budgetText}): one text for the whole task
+ * where one describes every run of it (as a search's budget rule does, or a grid's budgets by
+ * length shared by every cell), else each series' own, `lstm 4000 steps; gru 2000 steps`.
+ */
+export function taskBudget(
+  records: ResultRecord[],
+  horizons: MemoryHorizon[],
+  task: string,
+): string {
+  const all = budgetText(
+    records.filter((r) => r.config.task === task).map((r) => ({
+      T: r.config.T,
+      steps: r.config.steps,
+    })),
+  );
+  const hs = horizons.filter((h) => h.task === task);
+  if (new Set(hs.map((h) => h.budget)).size <= 1 || !all.includes(" at T = ")) return all;
+  return hs.map((h) => `${h.cell} ${h.budget}`).join("; ");
 }
 
 /** The decay rate of one (task, series) at a checkpoint. */

@@ -56,6 +56,7 @@ export async function trainChains(o: TrainChainsOptions): Promise<TrainChainsSum
   const progress: Progress = {
     ...o.progress,
     runStart: (_i, _n, label, steps) => o.progress.runStart(index++, total, label, steps),
+    runSkipped: (_i, _n, label, why) => o.progress.runSkipped(index++, total, label, why),
   };
   // With --force every rung is trained again: only this process's records count as known.
   const trainedHere = new Set<string>();

@@ -14,6 +14,7 @@ const backend = Deno.env.get("CI") === "true" ? "tensorflow" : "auto";
 
 const quiet: Progress = {
   runStart() {},
+  runSkipped() {},
   step() {},
   evaluation() {},
   runEnd() {},
