@@ -148,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
   if (v.print) {
     const q = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`);
     console.log(`sbatch ${arraySbatchArgs(spec).map(q).join(" ")}`);
-    console.log(`sbatch ${mergeSbatchArgs(spec, "<array job id>").map(q).join(" ")}`);
+    console.log(`sbatch ${mergeSbatchArgs(spec, "ARRAY_JOB_ID").map(q).join(" ")}`);
     return 0;
   }
   const probe = await runCommand("sbatch", ["--version"]);
