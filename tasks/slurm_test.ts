@@ -74,3 +74,57 @@ Deno.test("slurm --print shows the array (train's options passed on) and the aft
   await Deno.stat(join(ROOT, out)).catch(() => (exists = false));
   assertEquals(exists, false, "--print writes nothing");
 });
+
+Deno.test("the batch script is requeueable, warned before its time limit, pins the wheel and trains its shard", async () => {
+  const script = await Deno.readTextFile(join(ROOT, "slurm", "train.sbatch"));
+  const directive = (name: string) =>
+    script.match(new RegExp(`^#SBATCH --${name}(?:=(\\S+))?$`, "m"));
+  assert(directive("requeue"), "#SBATCH --requeue");
+  const signal = directive("signal")?.[1] ?? "";
+  const m = signal.match(/^B:USR1@(\d+)$/);
+  assert(m && Number(m[1]) >= 120, `a warning minutes before the limit, got '${signal}'`);
+  for (const d of ["time", "mem", "cpus-per-task", "open-mode"]) {
+    assert(directive(d), `#SBATCH --${d}`);
+  }
+  assertMatch(script, /^#+SBATCH --partition=/m);
+  assertMatch(script, /deno task setup --route wheel/);
+  assertMatch(script, /deno task train "\$\{args\[@\]\}" --shard "\$index\/\$count"/);
+  const merge = await Deno.readTextFile(join(ROOT, "slurm", "merge.sbatch"));
+  assertMatch(merge, /deno task merge --out "\$out" "\$out\/shards"/);
+});
+
+Deno.test("the batch script refuses, in one line and before any work, what is not one shard of a contiguous array", async () => {
+  const run = async (env: Record<string, string>, args: string[] = []) => {
+    const r = await new Deno.Command("bash", {
+      args: [join(ROOT, "slurm", "train.sbatch"), ...args],
+      cwd: ROOT,
+      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...env },
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: r.code, stderr: new TextDecoder().decode(r.stderr).trim() };
+  };
+  const task = { SLURM_ARRAY_JOB_ID: "7", SLURM_ARRAY_TASK_MIN: "1", SLURM_ARRAY_TASK_MAX: "9" };
+  for (
+    const [env, args, pattern] of [
+      [{}, [], /not an array task: submit with sbatch --array=1-N/],
+      [
+        { ...task, SLURM_ARRAY_TASK_ID: "4", SLURM_ARRAY_TASK_COUNT: "3" },
+        [],
+        /one contiguous range/,
+      ],
+      [
+        { ...task, SLURM_ARRAY_TASK_ID: "4", SLURM_ARRAY_TASK_COUNT: "9" },
+        ["--shard", "1/2"],
+        /drop --shard/,
+      ],
+    ] as const
+  ) {
+    const r = await run({ ...env }, [...args]);
+    assertEquals(r.code, 2, r.stderr);
+    assertEquals(r.stderr.split("\n").length, 1, r.stderr);
+    assertMatch(r.stderr, pattern);
+  }
+});
