@@ -6,8 +6,8 @@
 #   apt-get install -y slurm-wlm munge     # Debian / Ubuntu (as root)
 #   sudo bash slurm/start-local-cluster.sh
 #
-# Idempotent: a cluster that already answers with an idle or busy node is left alone; otherwise
-# the daemons it needs are (re)started. Writes /etc/slurm/slurm.conf (backing up one it did not
+# Idempotent: a cluster that already runs this configuration with its node up is left alone;
+# otherwise the configuration is (re)written and the daemons (re)started. Writes /etc/slurm/slurm.conf (backing up one it did not
 # write) and, where missing, /etc/munge/munge.key. Process tracking is by /proc (no cgroups), so
 # it also works inside containers. Exits non-zero with one line when the cluster does not come up.
 set -euo pipefail
@@ -37,11 +37,6 @@ node_up() {
   case "$state" in idle | mix | alloc | comp) return 0 ;; *) return 1 ;; esac
 }
 
-if scontrol ping >/dev/null 2>&1 && node_up; then
-  echo "start-local-cluster: already running ($NODE: $(sinfo -h -n "$NODE" -o '%t %c CPUs %m MB'))"
-  exit 0
-fi
-
 # The machine's real size, as slurmd itself measures it.
 read -r CPUS MEM < <(slurmd -C | awk '
   /^NodeName=/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
@@ -49,9 +44,6 @@ read -r CPUS MEM < <(slurmd -C | awk '
 [ -n "${CPUS:-}" ] && [ -n "${MEM:-}" ] || die "slurmd -C did not report CPUs and memory"
 
 mkdir -p "$CONF_DIR" "$STATE" "$SPOOL" "$LOGS" /run/munge /var/lib/munge /var/log/munge
-if [ -f "$CONF" ] && ! grep -qF "$MARK" "$CONF"; then
-  cp "$CONF" "$CONF.bak.$(date +%s)"
-fi
 cat >"$CONF.tmp" <<EOF
 $MARK
 ClusterName=local
@@ -59,6 +51,9 @@ SlurmctldHost=$NODE(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
+# A job credential lives 10 s (default 120): Slurm holds a requeued job back that long, so that
+# it does not restart on a node that still remembers the revoked credential of its last start.
+AuthInfo=cred_expire=10
 StateSaveLocation=$STATE
 SlurmdSpoolDir=$SPOOL
 SlurmctldPidFile=/run/slurmctld.pid
@@ -78,11 +73,19 @@ MpiDefault=none
 # Jobs stay visible to scontrol for 10 minutes after they end (there is no accounting database).
 MinJobAge=600
 # Finished or requeued work is rescheduled at once.
-SchedulerParameters=bf_interval=5,sched_min_interval=100000
+SchedulerParameters=sched_interval=2,bf_interval=2,sched_min_interval=100000
 KillWait=30
 NodeName=$NODE NodeAddr=127.0.0.1 CPUs=$CPUS RealMemory=$MEM State=UNKNOWN
 PartitionName=local Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
 EOF
+if cmp -s "$CONF.tmp" "$CONF" && scontrol ping >/dev/null 2>&1 && node_up; then
+  rm -f "$CONF.tmp"
+  echo "start-local-cluster: already running ($NODE: $(sinfo -h -n "$NODE" -o '%t %c CPUs %m MB'))"
+  exit 0
+fi
+if [ -f "$CONF" ] && ! grep -qF "$MARK" "$CONF"; then
+  cp "$CONF" "$CONF.bak.$(date +%s)"
+fi
 mv "$CONF.tmp" "$CONF"
 
 # munge: a key (root-readable by munge only) and the daemon.

@@ -88,7 +88,8 @@ Deno.test("the batch script is requeueable, warned before its time limit, pins t
   }
   assertMatch(script, /^#+SBATCH --partition=/m);
   assertMatch(script, /deno task setup --route wheel/);
-  assertMatch(script, /deno task train "\$\{args\[@\]\}" --shard "\$index\/\$count"/);
+  assertMatch(script, /tasks\.train\.command/, "train's permissions from deno.json");
+  assertMatch(script, /"\$\{train\[@\]\}" "\$\{args\[@\]\}" --shard "\$index\/\$count"/);
   const merge = await Deno.readTextFile(join(ROOT, "slurm", "merge.sbatch"));
   assertMatch(merge, /deno task merge --out "\$out" "\$out\/shards"/);
 });
