@@ -28,7 +28,7 @@ import {
   submitSweep,
   type SweepSpec,
   waitForSweep,
-} from "../src/cluster/slurm.ts";
+} from "../src/cluster/mod.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
