@@ -264,3 +264,60 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: `slurm: --wait fails in one line naming a cancelled task, and its merge never runs${
+    why && !CI ? ` (skipped: ${why})` : ""
+  }`,
+  ignore: why !== null && !CI,
+  async fn() {
+    assert(
+      why === null,
+      `${why}: CI must start a cluster (.ci/run runs slurm/start-local-cluster.sh)`,
+    );
+    const out = `reports/slurm-e2e-fail-${Deno.pid}-${Date.now()}`;
+    const abs = join(ROOT, out);
+    let ids = { a: "", m: "" };
+    let child: Deno.ChildProcess | null = null;
+    try {
+      child = new Deno.Command(Deno.execPath(), {
+        args: ["task", "slurm", ...SUITE, "--array", "2", "--out", out, "--cpus", "1", "--wait"],
+        cwd: ROOT,
+        env: { NO_COLOR: "1" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      let stdout = "";
+      const dec = new TextDecoder();
+      const stdoutDone = (async () => {
+        for await (const c of child.stdout) stdout += dec.decode(c, { stream: true });
+      })();
+      const stderrText = new Response(child.stderr).text();
+      ids = await until("the job ids", () => {
+        const a = stdout.match(/^array job (\d+):/m)?.[1];
+        const m = stdout.match(/^merge job (\d+):/m)?.[1];
+        return Promise.resolve(a && m ? { a, m } : null);
+      }, 120_000);
+      const c = await sh("scancel", [`${ids.a}_2`]);
+      assertEquals(c.code, 0, c.out);
+      const status = await child.status;
+      await stdoutDone;
+      const stderr = await stderrText;
+      assertEquals(status.code, 1, stderr);
+      const failed = stderr.split("\n").filter((l) => l.startsWith("slurm: failed"));
+      assertEquals(failed.length, 1, stderr);
+      // Cancelled while pending (no record left) or while running (CANCELLED): named either way.
+      assertMatch(failed[0], new RegExp(`array task ${ids.a}_2 (\\(CANCELLED|did not complete)`));
+      assertMatch(failed[0], new RegExp(`merge job ${ids.m} CANCELLED`));
+      const top = [...Deno.readDirSync(abs)].filter((e) => e.name.endsWith(".jsonl"));
+      assertEquals(top, [], "no merged records");
+    } finally {
+      if (ids.a) await sh("scancel", [ids.a, ids.m]);
+      try {
+        child?.kill();
+      } catch { /* it has exited */ }
+      await Deno.remove(abs, { recursive: true }).catch(() => {});
+    }
+  },
+});

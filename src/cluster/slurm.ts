@@ -168,6 +168,14 @@ function stateSummary(tasks: JobRecord[]): string {
   return [...n].sort(([a], [b]) => (a < b ? -1 : 1)).map(([s, c]) => `${c} ${s}`).join(", ");
 }
 
+/** The task indices a record stands for (one, or a pending range such as `2-5`). */
+function taskIndices(t: JobRecord): number[] {
+  const m = t.arrayTaskId?.match(/^(\d+)(?:-(\d+))?$/);
+  if (!m) return [];
+  const a = Number(m[1]), b = m[2] ? Number(m[2]) : a;
+  return Array.from({ length: b - a + 1 }, (_, k) => a + k);
+}
+
 function taskCount(t: JobRecord): number {
   const m = t.arrayTaskId?.match(/^(\d+)-(\d+)/);
   return m ? Number(m[2]) - Number(m[1]) + 1 : 1;
@@ -210,11 +218,20 @@ export function sweepOutcome(
         } ${named}; merge job ${ids.mergeJobId} ${merge.state} (${merge.reason}); logs in ${ids.logs}`,
       };
     }
+    // A task cancelled before it started leaves no record; name the tasks not seen to complete.
+    const seen = new Set(tasks.flatMap(taskIndices));
+    const unseen = [];
+    for (let i = 1; i <= ids.array; i++) if (!seen.has(i)) unseen.push(`${ids.arrayJobId}_${i}`);
+    const why = merge.reason === "DependencyNeverSatisfied" && unseen.length > 0
+      ? `: array task${unseen.length > 1 ? "s" : ""} ${
+        unseen.join(", ")
+      } did not complete (cancelled before starting, or no longer known to Slurm)`
+      : "";
     return {
       done: true,
       ok: false,
       message:
-        `failed: merge job ${ids.mergeJobId} ${merge.state} (exit ${merge.exitCode}, ${merge.reason}); logs in ${ids.logs}`,
+        `failed: merge job ${ids.mergeJobId} ${merge.state} (exit ${merge.exitCode}, ${merge.reason})${why}; logs in ${ids.logs}`,
     };
   }
   return { done: false, summary };

@@ -152,3 +152,16 @@ Deno.test("a failed merge, or a merge job Slurm forgot, fails the sweep", () => 
   assert(gone.done && !gone.ok);
   assertMatch((gone as { message: string }).message, /no longer known to Slurm/);
 });
+
+Deno.test("a task cancelled before it started (Slurm keeps no record of it) is named by its index", () => {
+  const o = sweepOutcome(
+    ids,
+    [task("1", "COMPLETED"), task("3", "RUNNING")],
+    merge("CANCELLED", "DependencyNeverSatisfied"),
+  );
+  assert(o.done && !o.ok);
+  assertMatch(
+    (o as { message: string }).message,
+    /merge job 19 CANCELLED .*: array task 16_2 did not complete/,
+  );
+});
