@@ -222,7 +222,7 @@ Deno.test({
           `task ${i} resumed mid-shard: ${JSON.stringify(starts)}`,
         );
       }
-      assertMatch(log(3), /time limit near: checkpointing and requeueing/);
+      assertMatch(log(3), /time limit near: stopping train and requeueing/);
       // What the array's starts cost (user + system CPU of train and its setup, from each log).
       let cpu = 0;
       for (const i of [1, 2, 3]) {
