@@ -7,13 +7,15 @@
  * every shard holds each of its configs once.
  *
  * Needs a cluster: `slurm/start-local-cluster.sh` (as root) starts a one-node one; `.ci/run` does
- * so in CI. Skipped, with the reason in its name, where none answers — except under `CI=true`,
- * where it must run. Slurm holds a requeued task back for its credential's lifetime before it
- * starts again (`cred_expire`: 10 s on the local cluster, 120 s by default).
+ * so in CI. Skipped, with the reason in its name, where none answers or setup provisioned another
+ * route than the wheel the script pins — except under `CI=true`, where it must run. Slurm holds a
+ * requeued task back for its credential's lifetime before it starts again (`cred_expire`: 10 s on
+ * the local cluster, 120 s by default).
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readResultsDir } from "../src/results/store.ts";
+import { readStamp, setupPaths } from "../src/setup/provision.ts";
 import { assert, assertEquals, assertMatch } from "../src/testing/assert.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -55,6 +57,14 @@ async function noCluster(): Promise<string | null> {
   if (ping.code !== 0) return `no Slurm cluster (scontrol ping: ${ping.out.split("\n")[0]})`;
   const nodes = await sh("sinfo", ["-h", "-o", "%t"]);
   if (!/\b(idle|mix|alloc)\b/.test(nodes.out)) return `no Slurm node up (sinfo: ${nodes.out})`;
+  // The batch script pins setup's wheel route; on a machine provisioned another way it would
+  // rebuild the backend, which a test should not do behind a developer's back.
+  const route = readStamp(setupPaths())?.route;
+  if (route !== "wheel") {
+    return `setup's route here is ${
+      route ?? "none"
+    }, the Slurm script pins wheel (deno task setup --route wheel)`;
+  }
   return null;
 }
 
