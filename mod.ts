@@ -77,3 +77,4 @@ export {
   validateResult,
 } from "./src/results/mod.ts";
 export { buildReport } from "./src/report/mod.ts";
+export { submitSweep, type SweepSpec, waitForSweep } from "./src/cluster/mod.ts";

@@ -20,6 +20,7 @@ import "./node_util_shim.ts";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { quietStderr } from "./quiet_stderr.ts";
+import { readStamp, setupPaths } from "./setup/provision.ts";
 
 /** A concrete backend. */
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -34,6 +35,11 @@ export interface BackendInfo {
   tfjsVersion: string;
   /** TensorFlow's C library version (tensorflow backend only). */
   tensorflowVersion: string | null;
+  /**
+   * How `deno task setup` provisioned that library (`wheel`, `official` or `dir`, from its stamp
+   * beside the binding); tensorflow backend only, absent where setup left no stamp.
+   */
+  tensorflowRoute?: string;
   /**
    * Intra-op threads TensorFlow computes with (tensorflow backend: the `threads` option, else env
    * `TF_NUM_INTRAOP_THREADS`, else {@link DEFAULT_TF_INTRAOP_THREADS}); cores for wasm, 1 for cpu.
@@ -168,6 +174,8 @@ export async function initBackend(
     ...(name === "tensorflow" ? { interOpThreads: interOpThreads() } : {}),
     ...(fallbackReason ? { fallbackReason } : {}),
   };
+  const route = name === "tensorflow" ? tensorflowRoute() : null;
+  if (route) current.tensorflowRoute = route;
   return current;
 }
 
@@ -182,6 +190,14 @@ function tensorflowVersion(): string | null {
     binding?: { TF_Version?: string };
   };
   return backend?.binding?.TF_Version ?? null;
+}
+
+function tensorflowRoute(): string | null {
+  try {
+    return readStamp(setupPaths())?.route ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function threadCount(name: BackendName): number {

@@ -9,7 +9,10 @@ Deno.test("under CI=true the tensorflow backend is the one in use", async () => 
     assertEquals(info.name, "tensorflow");
     assertEquals(tf.getBackend(), "tensorflow");
     assert(info.tensorflowVersion, "TensorFlow's C library reports its version");
+    // CI provisions with `deno task setup --route wheel` (.ci/run): the measured TensorFlow.
+    assertEquals(info.tensorflowRoute, "wheel");
   }
+  if (info.name !== "tensorflow") assertEquals(info.tensorflowRoute, undefined);
   assertEquals(currentBackend()?.name, info.name);
 });
 

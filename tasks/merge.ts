@@ -5,7 +5,8 @@
  * The rules are in `src/results/merge.ts`.
  *
  * Exit codes: 0 merged; 1 conflicting results for one config (nothing written, unless
- * `--allow-conflicts`); 2 bad input (no inputs, a missing path, mixed suites, unknown schema).
+ * `--allow-conflicts`); 2 bad input (no inputs, a missing path, mixed suites, unknown schema,
+ * records of different backends or TensorFlow versions without `--allow-mixed-backends`).
  *
  * @module
  */
@@ -24,13 +25,18 @@ const FLAGS = {
     type: "boolean",
     description: "write even when one config has different results (keeps the earliest)",
   },
+  "allow-mixed-backends": {
+    type: "boolean",
+    description: "merge records computed on different backends or TensorFlow versions",
+  },
   "dry-run": { type: "boolean", description: "check and report; write nothing" },
 } as const;
 
 const HELP = helpText(
-  "deno task merge [--out DIR] [--allow-conflicts] [--dry-run] DIR|FILE...",
+  "deno task merge [--out DIR] [--allow-conflicts] [--allow-mixed-backends] [--dry-run] DIR|FILE...",
   "Merge the result files of several shards (folders are searched for *.jsonl) into one suite run.\n" +
-    "Identical duplicates are dropped; different results for one config are conflicts (exit 1).",
+    "Identical duplicates are dropped; different results for one config are conflicts (exit 1);\n" +
+    "records of different backends or TensorFlow versions are refused (exit 2).",
   FLAGS,
 );
 
@@ -45,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
     m = await mergeResults(positionals, v.out as string, {
       allowConflicts: v["allow-conflicts"] === true,
       dryRun: v["dry-run"] === true,
+      allowMixedBackends: v["allow-mixed-backends"] === true,
     });
   } catch (e) {
     if (e instanceof MergeError) throw new UsageError(e.message);
@@ -54,6 +61,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(`warning: ${rel(p.file)}:${p.line}: ${p.problem} (skipped)`);
   }
   for (const c of m.conflicts) console.error(describeConflict(c));
+  if (m.stacks.length > 1) {
+    console.error(
+      `warning: merging records of ${m.stacks.length} backends: ${m.stacks.join("; ")}`,
+    );
+  }
   const summary = `${m.records.length} runs of ${m.suite}/${
     m.grid_hash.slice(0, 12)
   } from ${m.inputs.length} file(s): ${m.duplicates} identical duplicate(s) dropped, ${m.conflicts.length} conflict(s)`;

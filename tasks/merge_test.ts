@@ -104,3 +104,32 @@ Deno.test("merge CLI prints help", async () => {
     assertMatch(r.stdout, /--allow-conflicts/);
   });
 });
+
+Deno.test("merge CLI refuses shards of different TensorFlow versions in one line (exit 2), unless --allow-mixed-backends", async () => {
+  await withCwd(async (cwd) => {
+    const tf = (r: (typeof records)[number], v: string) => ({
+      ...r,
+      env: { ...r.env, backend: "tensorflow", tensorflow: v },
+    });
+    await Deno.mkdir(join(cwd, "shards", "shard-1"), { recursive: true });
+    await Deno.mkdir(join(cwd, "shards", "shard-2"), { recursive: true });
+    await Deno.writeTextFile(
+      FILE(join(cwd, "shards", "shard-1")),
+      jsonl(records.slice(0, 2).map((r) => tf(r, "2.21.0"))),
+    );
+    await Deno.writeTextFile(
+      FILE(join(cwd, "shards", "shard-2")),
+      jsonl(records.slice(2).map((r) => tf(r, "2.9.1"))),
+    );
+    const r = await runMerge(cwd, ["shards"]);
+    assertEquals(r.code, 2);
+    const lines = r.stderr.trim().split("\n");
+    assertEquals(lines.length, 1, r.stderr);
+    assertMatch(lines[0], /TensorFlow 2\.21\.0\) in shards\/shard-1\/quick-\w+\.jsonl/);
+    assertMatch(lines[0], /TensorFlow 2\.9\.1\) in shards\/shard-2\/quick-\w+\.jsonl/);
+    const ok = await runMerge(cwd, ["--allow-mixed-backends", "shards"]);
+    assertEquals(ok.code, 0, ok.stderr);
+    assertMatch(ok.stderr, /warning: merging records of 2 backends/);
+    assertMatch(ok.stdout, /^4 runs of quick/);
+  });
+});

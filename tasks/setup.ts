@@ -27,7 +27,8 @@ const FLAGS = {
     type: "string",
     arg: "auto|official|wheel|dir",
     default: "auto",
-    description: "how to get libtensorflow",
+    description:
+      `how to get libtensorflow (wheel: tensorflow-cpu ${TF_WHEEL_VERSION}, the measured one, which the workflow, the Kubernetes image and the Slurm script pin)`,
   },
   libtensorflow: {
     type: "string",
@@ -71,7 +72,10 @@ async function main(argv: string[]): Promise<number> {
   const paths = setupPaths();
 
   const stamp = values.force ? null : readStamp(paths);
-  if (stamp && (route === "auto" || route === stamp.route)) {
+  // `--route wheel` pins the TensorFlow every published number was measured with: the wheel of
+  // TF_WHEEL_VERSION. A stamp of another route, or of another wheel, is rebuilt.
+  const pinned = route !== "wheel" || stamp?.tensorflowVersion === TF_WHEEL_VERSION;
+  if (stamp && (route === "auto" || route === stamp.route) && pinned) {
     if (values.check) await probeBackend();
     log(`tensorflow backend ready (TensorFlow ${stamp.tensorflowVersion}, route: ${stamp.route})`);
     return 0;

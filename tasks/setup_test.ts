@@ -1,5 +1,6 @@
 import { assertEquals, assertMatch } from "../src/testing/assert.ts";
 import { runScript } from "../src/testing/run_script.ts";
+import { readStamp, setupPaths, TF_WHEEL_VERSION } from "../src/setup/provision.ts";
 
 const setup = (args: string[]) =>
   runScript("tasks/setup.ts", [
@@ -39,4 +40,24 @@ Deno.test("setup on a provisioned machine is a fast no-op that names its route",
     r.stderr,
     /tensorflow backend ready \(TensorFlow [\d.]+, route: (official|wheel|dir)\)/,
   );
+});
+
+// Where the measured wheel is already provisioned (always in CI: .ci/run pins it), pinning it
+// again is a no-op; elsewhere this would download it, so the test leaves such machines alone.
+const stamp = readStamp(setupPaths());
+Deno.test({
+  name: `setup --route wheel keeps the provisioned tensorflow-cpu ${TF_WHEEL_VERSION}`,
+  ignore: stamp?.route !== "wheel" && Deno.env.get("CI") !== "true",
+  async fn() {
+    const r = await setup(["--route", "wheel"]);
+    assertEquals(r.code, 0, r.stderr);
+    assertMatch(
+      r.stderr,
+      new RegExp(
+        `tensorflow backend ready \\(TensorFlow ${
+          TF_WHEEL_VERSION.replaceAll(".", "\\.")
+        }, route: wheel\\)`,
+      ),
+    );
+  },
 });

@@ -85,7 +85,7 @@ Deno.test("each train job sets up Deno and the cached backend, trains its shard 
   for (const p of ["~/.cache/rnn-gradbench", "~/.cache/deno"]) assert(cache.path.includes(p), p);
   assertMatch(cache.key, /hashFiles\('deno\.lock'\)/);
   const script = runs(t);
-  assertMatch(script, /deno task setup/);
+  assertMatch(script, /deno task setup --route wheel/, "the measured TensorFlow, pinned");
   assert(script.indexOf("deno task setup") < script.indexOf("deno task train"), "setup first");
   assertMatch(script, /deno task train --suite "\$SUITE"/);
   assertMatch(script, /--shard \$\{\{ matrix\.shard \}\}\/\$\{\{ needs\.plan\.outputs\.count \}\}/);
@@ -174,7 +174,7 @@ Deno.test("the Kubernetes Job is Indexed, its shard count equals its completions
   assert(pvc.spec.accessModes.includes("ReadWriteMany"), "pods on many nodes write to it");
   const dockerfile = await Deno.readTextFile(`${ROOT}k8s/Dockerfile`);
   assertMatch(dockerfile, /WORKDIR \/app/);
-  assertMatch(dockerfile, /RUN deno task setup/);
+  assertMatch(dockerfile, /RUN deno task setup --route wheel/);
 });
 
 Deno.test("the report job's summary opens with the headline and stops before the captions", async () => {

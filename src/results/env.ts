@@ -17,6 +17,12 @@ export interface Environment {
   tfjs: string;
   /** TensorFlow C library version (tensorflow backend), else null. */
   tensorflow: string | null;
+  /**
+   * How setup provisioned that library: `wheel` (the TensorFlow CPU wheel from PyPI, the measured
+   * route), `official` (tfjs-node's download) or `dir` (a given folder). Tensorflow backend only;
+   * absent in older records and where setup left no stamp.
+   */
+  tensorflowRoute?: string;
   deno: string;
   v8: string;
   cpu: string;
@@ -41,6 +47,7 @@ export function collectEnvironment(backend: BackendInfo, root = Deno.cwd()): Env
     ...(backend.fallbackReason ? { backendFallback: backend.fallbackReason } : {}),
     tfjs: backend.tfjsVersion,
     tensorflow: backend.tensorflowVersion,
+    ...(backend.tensorflowRoute ? { tensorflowRoute: backend.tensorflowRoute } : {}),
     deno: Deno.version.deno,
     v8: Deno.version.v8,
     cpu: cpuModel(),

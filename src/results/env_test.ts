@@ -17,6 +17,29 @@ Deno.test("the environment object names backend, versions, CPU, threads and date
   assertEquals(env.deno, Deno.version.deno);
 });
 
+Deno.test("the environment records the TensorFlow version and setup's route where there is one", () => {
+  const env = collectEnvironment({
+    name: "tensorflow",
+    tfjsVersion: "4.22.0",
+    tensorflowVersion: "2.21.0",
+    tensorflowRoute: "wheel",
+    threads: 1,
+    interOpThreads: 2,
+  });
+  assertEquals([env.backend, env.tensorflow, env.tensorflowRoute], [
+    "tensorflow",
+    "2.21.0",
+    "wheel",
+  ]);
+  const cpu = collectEnvironment({
+    name: "cpu",
+    tfjsVersion: "4.22.0",
+    tensorflowVersion: null,
+    threads: 1,
+  });
+  assert(!("tensorflowRoute" in cpu), "no route without TensorFlow");
+});
+
 Deno.test("the git commit is read from .git without a subprocess", async () => {
   const dir = await Deno.makeTempDir();
   await Deno.mkdir(`${dir}/.git/refs/heads`, { recursive: true });

@@ -9,6 +9,10 @@
  * - All records must belong to one suite run: the same `suite` and `grid_hash`, and the schema
  *   version this code knows. Anything else is refused with a {@link MergeError} naming both
  *   sides (file and value).
+ * - All records must be computed on one stack: the same `env.backend` and TensorFlow version
+ *   (`env.tensorflow`). A shard that fell back to wasm, or ran on another libtensorflow, computes
+ *   other numbers; mixing them is refused with a {@link MergeError} naming the files of each
+ *   side, unless `allowMixedBackends` is given.
  * - Across files, records are deduplicated by `config_hash`. Two records are **identical** when
  *   the canonical JSON of their `config`, `status`, `status_detail`, `metrics`, `curve` and
  *   `probes` is equal; `run_id`, `env` (date, machine) and `timing` may differ, since re-running a
@@ -79,6 +83,8 @@ export interface MergeResult {
   written: boolean;
   /** Whether the written bytes differ from what the file held before. */
   changed: boolean;
+  /** The compute stacks of the records ({@link stackOf}), one when not mixed. */
+  stacks: string[];
 }
 
 /** Options of {@link mergeResults}. */
@@ -87,6 +93,8 @@ export interface MergeOptions {
   allowConflicts?: boolean;
   /** Compute everything, write nothing. */
   dryRun?: boolean;
+  /** Merge records computed on different backends or TensorFlow versions. Default false. */
+  allowMixedBackends?: boolean;
 }
 
 /** The fields that make two records of one config "the same result". */
@@ -151,6 +159,33 @@ function foreignSchema(text: string): unknown | undefined {
     }
   }
   return undefined;
+}
+
+/** What a record was computed on: the backend and, for tensorflow, TensorFlow's version. */
+export function stackOf(r: ResultRecord): string {
+  return r.env.tensorflow ? `${r.env.backend} (TensorFlow ${r.env.tensorflow})` : r.env.backend;
+}
+
+/** The stacks of the loaded files, each with the files that hold records computed on it. */
+function stacksOf(loaded: { file: string; records: ResultRecord[] }[]): Map<string, string[]> {
+  const stacks = new Map<string, string[]>();
+  for (const { file, records } of loaded) {
+    for (const r of records) {
+      const s = stackOf(r);
+      const files = stacks.get(s) ?? [];
+      if (!files.includes(file)) files.push(file);
+      stacks.set(s, files);
+    }
+  }
+  return stacks;
+}
+
+/** `a, b, c and 4 more`, paths relative to the working folder. */
+function fileList(files: string[]): string {
+  const rel = files.map((f) => relative(Deno.cwd(), f) || f);
+  return rel.length <= 3
+    ? rel.join(", ")
+    : `${rel.slice(0, 3).join(", ")} and ${rel.length - 3} more`;
 }
 
 function label(r: ResultRecord): string {
@@ -266,6 +301,15 @@ export async function mergeResults(
     files.push(out);
   }
 
+  const stacks = stacksOf(loaded);
+  if (stacks.size > 1 && !opts.allowMixedBackends) {
+    throw new MergeError(
+      `refusing to merge records computed on different backends: ${
+        [...stacks].map(([s, files]) => `${s} in ${fileList(files)}`).join("; ")
+      }; re-run the odd shards on one backend (deno task setup --route wheel), or pass --allow-mixed-backends`,
+    );
+  }
+
   // Group by config hash; within a group, the earliest record is the one kept.
   const groups = new Map<string, { r: ResultRecord; file: string }[]>();
   for (const { file, records } of loaded) {
@@ -324,6 +368,7 @@ export async function mergeResults(
     problems,
     written,
     changed,
+    stacks: [...stacks.keys()],
   };
 }
 

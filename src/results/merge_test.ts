@@ -208,3 +208,63 @@ Deno.test("folders are searched recursively (downloaded artifacts sit one folder
     assertEquals(m.records.length, all.length);
   });
 });
+
+/** The grid's records as computed on another stack. */
+const on = (records: ResultRecord[], backend: string, tensorflow: string | null) =>
+  records.map((r) => ({ ...r, env: { ...r.env, backend, tensorflow } }));
+
+Deno.test("records of different TensorFlow versions are refused in one line naming the shards of each side", async () => {
+  await withTmp(async (tmp) => {
+    const all = grid();
+    await writeRun(
+      join(tmp, "shard-1"),
+      on(all.filter((_, i) => i % 2 === 0), "tensorflow", "2.21.0"),
+    );
+    await writeRun(
+      join(tmp, "shard-2"),
+      on(all.filter((_, i) => i % 2 === 1), "tensorflow", "2.9.1"),
+    );
+    const out = join(tmp, "out");
+    const e = await assertRejects(
+      () => mergeResults([join(tmp, "shard-1"), join(tmp, "shard-2")], out),
+      MergeError,
+    );
+    const msg = (e as Error).message;
+    assertEquals(msg.split("\n").length, 1);
+    assertMatch(msg, /different backends/);
+    assertMatch(msg, /tensorflow \(TensorFlow 2\.21\.0\) in \S*shard-1\/quick-\w+\.jsonl/);
+    assertMatch(msg, /tensorflow \(TensorFlow 2\.9\.1\) in \S*shard-2\/quick-\w+\.jsonl/);
+    assertMatch(msg, /--allow-mixed-backends/);
+    let written = true;
+    await Deno.stat(out).catch(() => (written = false));
+    assertEquals(written, false, "nothing written");
+
+    const m = await mergeResults([join(tmp, "shard-1"), join(tmp, "shard-2")], out, {
+      allowMixedBackends: true,
+    });
+    assertEquals(m.records.length, all.length);
+    assertEquals(m.stacks.sort(), [
+      "tensorflow (TensorFlow 2.21.0)",
+      "tensorflow (TensorFlow 2.9.1)",
+    ]);
+  });
+});
+
+Deno.test("a shard that fell back to another backend is refused, also against an existing output", async () => {
+  await withTmp(async (tmp) => {
+    const all = grid();
+    const out = join(tmp, "out");
+    await writeRun(join(tmp, "tf"), on(all.slice(0, 3), "tensorflow", "2.21.0"));
+    const first = await mergeResults([join(tmp, "tf")], out);
+    assertEquals(first.stacks, ["tensorflow (TensorFlow 2.21.0)"]);
+    // A later shard computed on wasm: refused against the records already in the output.
+    await writeRun(join(tmp, "wasm"), on(all.slice(3), "wasm", null));
+    const e = await assertRejects(() => mergeResults([join(tmp, "wasm")], out), MergeError);
+    assertMatch((e as Error).message, /wasm in \S*wasm\/quick-\w+\.jsonl/);
+    assertMatch(
+      (e as Error).message,
+      /tensorflow \(TensorFlow 2\.21\.0\) in \S*out\/quick-\w+\.jsonl/,
+    );
+    assertEquals((await readSuiteRun(first.file)).run!.records.length, 3, "output unchanged");
+  });
+});
