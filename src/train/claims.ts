@@ -1,28 +1,28 @@
 /**
  * One owner per run in a results folder: before training a run, a process claims it with a file
- * `<out>/claims/<stem>.<hash>.claim` (created exclusively, holding pid, host and start time) and
- * releases it once the record has landed; other processes skip a claimed run, so two `train`
- * processes on one folder split the work instead of training every run twice.
+ * `<out>/claims/<stem>.<hash>.claim` (created exclusively, holding pid, host and start time, for
+ * people) and releases it once the record has landed; other processes skip a claimed run, so two
+ * `train` processes on one folder split the work instead of training every run twice.
  *
- * Claims are taken and released, and records appended, under the folder's lock
- * (`<out>/claims/.lock`, flock(2): the kernel releases it when its holder dies, so it never goes
- * stale), so "is it done, is it claimed, claim it" is one step. A claim whose process is gone —
- * same host, and no live process with that pid and start time (Linux `/proc`) — is stale: it is
- * removed, said so in one line, and the run claimed anew. A claim from another host is honoured
- * (its pid cannot be checked from here): delete the file by hand if that host is gone.
+ * A claim is alive while its process holds an flock(2) on the file; the kernel drops the lock when
+ * the process dies however it dies (kill -9 included), so a claim left behind is known stale at
+ * once — no pid check (which a reused pid would fool, and which Deno cannot make without
+ * `/proc` or run permission) and no timeout. Over NFS, Linux maps flock to POSIX locks, which
+ * the server holds across hosts. Claims are taken and released, and records appended, under the
+ * folder's lock (`<out>/claims/.lock`, also flock), so "is it done, is it claimed, claim it" is
+ * one step. A stale claim is taken over and said so. Where libc cannot be loaded, a claim counts
+ * as alive (delete the file by hand if its process is gone).
  *
  * @module
  */
 import { join } from "node:path";
 
-/** Who holds a claim. */
+/** Who holds a claim (for messages). */
 export interface ClaimHolder {
   pid: number;
   host: string;
   /** ISO date the claim was taken. */
   started: string;
-  /** The process's start time in clock ticks since boot (Linux), telling a reused pid apart. */
-  proc_start: string | null;
 }
 
 /** Where a results folder keeps its claims and its lock. */
@@ -35,42 +35,72 @@ export function claimPath(outDir: string, stem: string, configHash: string): str
   return join(claimDir(outDir), `${stem}.${configHash.slice(0, 16)}.claim`);
 }
 
-/** The start time of process `pid` (clock ticks since boot) or null where `/proc` cannot tell. */
-function procStart(pid: number): string | null {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    // Field 22, counted after the command name (which may hold spaces) closes.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
 /** This process as a claim holder. */
 export function thisProcess(): ClaimHolder {
-  return {
-    pid: Deno.pid,
-    host: Deno.hostname(),
-    started: new Date().toISOString(),
-    proc_start: procStart(Deno.pid),
-  };
+  return { pid: Deno.pid, host: Deno.hostname(), started: new Date().toISOString() };
+}
+
+const O_RDWR = 2, LOCK_EX = 2, LOCK_NB = 4;
+
+type Libc = {
+  open(path: Uint8Array<ArrayBuffer>, flags: number): number;
+  flock(fd: number, op: number): number;
+  close(fd: number): number;
+};
+let libcOnce: Libc | null | undefined;
+
+/** libc's open, flock and close (Deno's own file lock has no non-blocking form). */
+function libc(): Libc | null {
+  if (libcOnce !== undefined) return libcOnce;
+  try {
+    libcOnce = Deno.dlopen(Deno.build.os === "darwin" ? "libSystem.B.dylib" : "libc.so.6", {
+      open: { parameters: ["buffer", "i32"], result: "i32" },
+      flock: { parameters: ["i32", "i32"], result: "i32" },
+      close: { parameters: ["i32"], result: "i32" },
+    }).symbols as unknown as Libc;
+  } catch {
+    libcOnce = null;
+  }
+  return libcOnce;
+}
+
+const cPath = (p: string) => new TextEncoder().encode(`${p}\0`);
+
+/** The descriptors holding this process's claims' locks, by path. */
+const held = new Map<string, number>();
+
+/**
+ * Locks `path` without waiting: the descriptor holding the lock, or null when another process
+ * holds it (or the file is gone); `undefined` where libc is not available.
+ */
+function tryLock(path: string): number | null | undefined {
+  const c = libc();
+  if (!c) return undefined;
+  const fd = c.open(cPath(path), O_RDWR);
+  if (fd < 0) return null;
+  if (c.flock(fd, LOCK_EX | LOCK_NB) === 0) return fd;
+  c.close(fd);
+  return null;
 }
 
 /**
- * True when `h`'s process is known to be gone: on this host, with `/proc`, no process `h.pid`
- * started when `h` says.
+ * Whether the claim at `path` is held by a live process: its holder (as the file says; null if
+ * unreadable) and `alive`; null when there is no claim.
  */
-export function holderGone(h: ClaimHolder): boolean {
-  if (h.host !== Deno.hostname()) return false;
-  let procs = true;
+export async function readClaim(
+  path: string,
+): Promise<{ holder: ClaimHolder | null; alive: boolean } | null> {
+  let holder: ClaimHolder | null = null;
   try {
-    Deno.statSync("/proc/self");
-  } catch {
-    procs = false;
+    holder = JSON.parse(await Deno.readTextFile(path));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
   }
-  if (!procs) return false;
-  const now = procStart(h.pid);
-  return now === null || (h.proc_start !== null && now !== h.proc_start);
+  if (held.has(path)) return { holder, alive: true };
+  const fd = tryLock(path);
+  if (fd === undefined) return { holder, alive: true };
+  if (fd !== null) libc()!.close(fd); // we got the lock: nobody holds it
+  return { holder, alive: fd === null };
 }
 
 /** Runs `fn` holding the folder's lock (waits for it). */
@@ -88,57 +118,45 @@ export async function withFolderLock<T>(outDir: string, fn: () => Promise<T>): P
 /** What {@link claimRun} found. */
 export type ClaimResult =
   | { claimed: true; stale: ClaimHolder | null }
-  | { claimed: false; holder: ClaimHolder };
+  | { claimed: false; holder: ClaimHolder | null };
 
 /**
- * Claims the run at `path` for `me` (call under {@link withFolderLock}). A live claim of another
- * process wins; a stale one (see {@link holderGone}, or unreadable: its writer died writing it)
- * is replaced and returned as `stale`.
+ * Claims the run at `path` for `me` (call under {@link withFolderLock}): creates the file and
+ * locks it. A live claim of another process wins; a stale one is replaced and returned.
  */
 export async function claimRun(path: string, me: ClaimHolder): Promise<ClaimResult> {
+  if (held.has(path)) return { claimed: true, stale: null };
   let stale: ClaimHolder | null = null;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const f = await Deno.open(path, { write: true, createNew: true });
-      try {
-        await f.write(new TextEncoder().encode(JSON.stringify(me) + "\n"));
-      } finally {
-        f.close();
-      }
+      await Deno.writeTextFile(path, JSON.stringify(me) + "\n", { createNew: true });
+      held.set(path, tryLock(path) ?? -1); // -1: no libc, the file alone marks the claim
       return { claimed: true, stale };
     } catch (e) {
       if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
     }
-    let holder: ClaimHolder;
-    try {
-      holder = JSON.parse(await Deno.readTextFile(path));
-    } catch {
-      holder = { pid: 0, host: Deno.hostname(), started: "?", proc_start: null };
-    }
-    if (holder.pid === me.pid && holder.host === me.host) return { claimed: true, stale: null };
-    if (holder.pid !== 0 && !holderGone(holder)) return { claimed: false, holder };
-    stale = holder;
+    const c = await readClaim(path);
+    if (c?.alive) return { claimed: false, holder: c.holder };
+    stale = c?.holder ?? { pid: 0, host: "?", started: "?" };
     await Deno.remove(path).catch(() => {});
   }
   throw new Error(`could not claim ${path}`);
 }
 
-/** Releases a claim of `me` (missing is fine; another's is left alone). */
-export async function releaseClaim(path: string, me: ClaimHolder): Promise<void> {
-  try {
-    const h = JSON.parse(await Deno.readTextFile(path)) as ClaimHolder;
-    if (h.pid === me.pid && h.host === me.host) await Deno.remove(path);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound) && !(e instanceof SyntaxError)) throw e;
-  }
+/** Releases this process's claim at `path` (call under {@link withFolderLock}). */
+export async function releaseClaim(path: string): Promise<void> {
+  const fd = held.get(path);
+  if (fd === undefined) return;
+  held.delete(path);
+  await Deno.remove(path).catch(() => {});
+  if (fd >= 0) libc()!.close(fd);
 }
 
-/** Removes the claim at `path` when its holder is gone (a run finished by a killed process). */
+/**
+ * Removes the claim at `path` when its holder is gone (a run finished by a killed process); call
+ * under {@link withFolderLock}.
+ */
 export async function clearStaleClaim(path: string): Promise<void> {
-  try {
-    const h = JSON.parse(await Deno.readTextFile(path)) as ClaimHolder;
-    if (holderGone(h)) await Deno.remove(path);
-  } catch {
-    // no claim, or one being written: nothing to clear
-  }
+  const c = await readClaim(path);
+  if (c && !c.alive) await Deno.remove(path).catch(() => {});
 }

@@ -7,7 +7,7 @@
 import { basename } from "node:path";
 import type { GridRun } from "../suite/suite.ts";
 import { checkpointPath, readCheckpointMeta } from "./checkpoint.ts";
-import { type ClaimHolder, claimPath, holderGone } from "./claims.ts";
+import { claimDir, type ClaimHolder, claimPath, readClaim, withFolderLock } from "./claims.ts";
 
 /** A run in flight. */
 export interface InFlight {
@@ -25,17 +25,19 @@ export async function readInFlight(
 ): Promise<Map<string, InFlight>> {
   const stem = basename(file).replace(/\.jsonl$/, "");
   const out = new Map<string, InFlight>();
-  for (const r of runs) {
-    const meta = await readCheckpointMeta(checkpointPath(outDir, stem, r.hash));
-    let holder: ClaimHolder | null = null;
-    try {
-      holder = JSON.parse(await Deno.readTextFile(claimPath(outDir, stem, r.hash)));
-      if (holderGone(holder!)) holder = null;
-    } catch {
-      holder = null;
+  // Claims are read under the folder's lock (taking a claim is not atomic without it); a folder
+  // without claims has no lock file, and a dry run creates none.
+  const claims = await Deno.stat(claimDir(outDir)).then(() => true, () => false);
+  const read = async () => {
+    for (const r of runs) {
+      const meta = await readCheckpointMeta(checkpointPath(outDir, stem, r.hash));
+      const claim = claims ? await readClaim(claimPath(outDir, stem, r.hash)) : null;
+      const holder = claim?.alive ? claim.holder : null;
+      const step = meta?.config_hash === r.hash ? meta.step : 0;
+      if (step > 0 || holder) out.set(r.hash, { step, holder });
     }
-    const step = meta?.config_hash === r.hash ? meta.step : 0;
-    if (step > 0 || holder) out.set(r.hash, { step, holder });
-  }
+  };
+  if (claims) await withFolderLock(outDir, read);
+  else await read();
   return out;
 }

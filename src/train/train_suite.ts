@@ -146,7 +146,7 @@ export async function trainGrid(o: TrainGridOptions): Promise<TrainGridSummary> 
     if (got === "done") {
       // A record landed: whatever its writer left behind (killed before cleaning up) goes.
       await removeCheckpoint(ckFile);
-      await clearStaleClaim(claimFile);
+      await withFolderLock(o.outDir, () => clearStaleClaim(claimFile));
       summary.skipped++;
       o.progress.runSkipped(i, runs.length, label, "already in results (--force re-runs)");
       continue;
@@ -158,7 +158,9 @@ export async function trainGrid(o: TrainGridOptions): Promise<TrainGridSummary> 
         label,
         "skipped",
         0,
-        `(pid ${h.pid} on ${h.host} trains it since ${h.started})`,
+        h
+          ? `(pid ${h.pid} on ${h.host} trains it since ${h.started})`
+          : "(claimed by another process)",
       );
       continue;
     }
@@ -221,7 +223,7 @@ export async function trainGrid(o: TrainGridOptions): Promise<TrainGridSummary> 
       else throw e;
       break;
     } finally {
-      await withFolderLock(o.outDir, () => releaseClaim(claimFile, me));
+      await withFolderLock(o.outDir, () => releaseClaim(claimFile));
     }
     summary.ran++;
     if (outcome.status === "diverged") summary.diverged++;
