@@ -328,6 +328,9 @@ for (const signal of ["SIGKILL", "SIGTERM"] as const) {
       assertEquals([...Deno.readDirSync(`${out}/claims`)].map((e) => e.name), [".lock"]);
     }
     assertEquals(ckptFiles(out).length, 1);
+    const dry = await train([...LONG, "--dry-run", "--out", out]);
+    assertMatch(dry.stdout, /1 remaining \(1 in flight\)/);
+    assertMatch(dry.stdout, /in flight: checkpoint at step \d+, \d+ steps left/);
     assertEquals(
       [...Deno.readDirSync(out)].filter((e) => e.name.endsWith(".jsonl")).length,
       0,
