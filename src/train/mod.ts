@@ -19,3 +19,8 @@ export * from "./train_run.ts";
 export * from "./train_suite.ts";
 export * from "./progress.ts";
 export * from "./plan.ts";
+export * from "./checkpoint.ts";
+export * from "./claims.ts";
+export * from "./in_flight.ts";
+export * from "./curve.ts";
+export * from "./measure.ts";
