@@ -111,9 +111,11 @@ export function formatPlan(
     const f = plan.inFlight.get(r.hash);
     const left = runSeconds(r) * (1 - (f?.step ?? 0) / c.steps);
     const flight = f
-      ? `  in flight: checkpoint at step ${f.step}, ${c.steps - f.step} steps left${
-        f.holder ? ` (pid ${f.holder.pid} on ${f.holder.host})` : ""
-      }`
+      ? `  in flight: ${
+        f.step
+          ? `checkpoint at step ${f.step}, ${c.steps - f.step} steps left`
+          : "no checkpoint yet"
+      }${f.holder ? ` (pid ${f.holder.pid} on ${f.holder.host})` : ""}`
       : "";
     lines.push(
       `  ${r.hash.slice(0, 12)}  ${

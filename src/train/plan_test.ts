@@ -84,6 +84,6 @@ Deno.test("runs in flight count only the steps their checkpoint has left, and sa
   );
   assertMatch(
     lines.find((l) => l.includes(b.hash.slice(0, 12)))!,
-    /step 0, 100 steps left \(pid 7 on node3\)$/,
+    /in flight: no checkpoint yet \(pid 7 on node3\)$/,
   );
 });
