@@ -200,10 +200,22 @@ Deno.test("Ctrl-C abandons the run in flight and says how to resume", async () =
   // A run that cannot finish early: the tanh RNN at T = 200 never solves in 4,000 steps.
   const slow = ["--steps", "4000", "--cells", "rnn_tanh", "--lengths", "200"];
   const child = cmd([...SMALL, ...slow, ...BACKEND, "--out", out]).spawn();
-  await new Promise((r) => setTimeout(r, 2500));
+  // Interrupt once training has begun (its first evaluation line), however slow the start.
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let err = "";
+  while (!/step 10\/4000/.test(err)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    err += value;
+  }
   child.kill("SIGINT");
-  const res = await child.output();
-  const err = new TextDecoder().decode(res.stderr);
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    err += value;
+  }
+  await child.stdout.cancel();
+  const res = await child.status;
   assertEquals(res.code, 130, err);
   assertMatch(err, /Re-run the same command to resume/);
   const files = [...Deno.readDirSync(out)].filter((e) => e.name.endsWith(".jsonl"));
