@@ -366,6 +366,27 @@ for (const signal of ["SIGKILL", "SIGTERM"] as const) {
   });
 }
 
+Deno.test("a corrupted checkpoint is refused in one line and the run starts from step 0", async () => {
+  const out = `${await Deno.makeTempDir()}/results`;
+  const child = await startUntilCheckpoint(out);
+  child.kill("SIGTERM");
+  assertEquals((await child.output()).code, 143);
+  const [name] = ckptFiles(out);
+  const bytes = await Deno.readFile(`${out}/checkpoints/${name}`);
+  bytes[bytes.length - 1] ^= 0x40; // one bit of one Adam moment
+  await Deno.writeFile(`${out}/checkpoints/${name}`, bytes);
+  const r = await train([...LONG, "--checkpoint-every", "100", "--out", out]);
+  assertEquals(r.code, 0, r.stderr);
+  const refused = r.stderr.split("\n").filter((l) => l.includes("refused"));
+  assertEquals(refused.length, 1, r.stderr);
+  assertMatch(refused[0], /checksum does not match.*starting from step 0/);
+  assertEquals(r.stderr.includes("resumed from"), false);
+  const { records } = await readDir(out);
+  assertEquals(records[0].resumed_from, undefined);
+  assertEquals(results(records[0]), results(await reference()));
+  assertEquals(ckptFiles(out), []);
+});
+
 Deno.test("two train processes on one folder split the runs: each config exactly once", async () => {
   const out = `${await Deno.makeTempDir()}/results`;
   const args = [

@@ -214,13 +214,14 @@ export async function trainRun(
     const stream = batchStream(spec, c.seed, c.batch, ck.resume?.stream);
     const tr = trainer;
     const checkpoint = async () => {
+      if (!ck.save) return;
       await drainLosses(s, pending, stride, false);
       const run = {
         ...s,
         solve: solve.state(),
         elapsedS: s.elapsedS + (performance.now() - started) / 1000,
       };
-      await ck.save?.({ run, stream: stream.position(), trainer: tr.state() });
+      await ck.save({ run, stream: stream.position(), trainer: tr.state() });
     };
     let window = { start: performance.now(), steps: 0 };
     let lastYield = performance.now();
