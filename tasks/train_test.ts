@@ -200,10 +200,10 @@ Deno.test("Ctrl-C abandons the run in flight and says how to resume", async () =
   // A run that cannot finish early: the tanh RNN at T = 200 never solves in 4,000 steps.
   const slow = ["--steps", "4000", "--cells", "rnn_tanh", "--lengths", "200"];
   const child = cmd([...SMALL, ...slow, ...BACKEND, "--out", out]).spawn();
-  // Interrupt once training has begun (its first evaluation line), however slow the start.
+  // Interrupt once the run has started (its start line), however slow the process's start.
   const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let err = "";
-  while (!/step 10\/4000/.test(err)) {
+  while (!/\[1\/\d+\] .*: 4000 steps/.test(err)) {
     const { value, done } = await reader.read();
     if (done) break;
     err += value;
@@ -265,6 +265,8 @@ Deno.test("two quick runs to a pipe print a few lines per run; --verbose adds on
   assertEquals(loud.code, 0, loud.stderr);
   // 40 steps, an evaluation every 10: four lines per run.
   assertEquals(loud.stderr.split("\n").filter((l) => / step \d+\/40 /.test(l)).length, 8);
+});
+
 // A run that cannot finish early (the tanh RNN does not solve adding at T = 40) and takes a few
 // seconds, checkpointed every 100 steps.
 const LONG = [

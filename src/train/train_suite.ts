@@ -137,7 +137,6 @@ export async function trainGrid(o: TrainGridOptions): Promise<TrainGridSummary> 
     const label = runLabel(config);
     const ckFile = checkpointPath(o.outDir, stem, hash);
     const claimFile = claimPath(o.outDir, stem, hash);
-    o.progress.runStart(i, runs.length, label, config.steps);
     const got = isDone(hash) ? "done" : await withFolderLock(o.outDir, async () => {
       await follow.refresh();
       if (isDone(hash)) return "done" as const;
@@ -154,16 +153,17 @@ export async function trainGrid(o: TrainGridOptions): Promise<TrainGridSummary> 
     if (!got.claimed) {
       const h = got.holder;
       summary.elsewhere++;
-      o.progress.runEnd(
+      o.progress.runSkipped(
+        i,
+        runs.length,
         label,
-        "skipped",
-        0,
         h
-          ? `(pid ${h.pid} on ${h.host} trains it since ${h.started})`
-          : "(claimed by another process)",
+          ? `pid ${h.pid} on ${h.host} trains it (since ${h.started})`
+          : "claimed by another process",
       );
       continue;
     }
+    o.progress.runStart(i, runs.length, label, config.steps);
     if (got.stale) {
       const h = got.stale;
       o.progress.line(
