@@ -123,6 +123,8 @@ Deno.test("bad suites and flags: one clear line, exit 2, nothing written", async
       [["--hidden", "100000000"], /hidden 100000000,.* more than the 16\.0 GiB a run may use/],
       [["--layers", "0"], /--layers must be a whole number ≥ 1/],
       [["--layers", "9"], /--layers must be a whole number from 1 to 8/],
+      [["--checkpoint-every", "-5"], /--checkpoint-every must be a whole number ≥ 0/],
+      [["--checkpoint-every", "often"], /--checkpoint-every must be a whole number/],
     ] as [string[], RegExp][]
   ) {
     const r = await train([...args, "--out", out]);
