@@ -42,6 +42,8 @@ import { createProgress } from "../src/train/progress.ts";
 import { trainGrid } from "../src/train/train_suite.ts";
 import { readOutcomes, trainChains } from "../src/train/train_search.ts";
 import { formatSearchPlan, planChains } from "../src/train/plan_search.ts";
+import { DEFAULT_CHECKPOINT_EVERY } from "../src/train/checkpoint.ts";
+import { readInFlight } from "../src/train/in_flight.ts";
 
 const FLAGS = {
   suite: {
@@ -74,6 +76,12 @@ const FLAGS = {
       "run shard I of N (also $RNN_GRADBENCH_SHARD, or JOB_COMPLETION_INDEX + $RNN_GRADBENCH_SHARD_COUNT)",
   },
   force: { type: "boolean", description: "re-run configs that already have a result" },
+  "checkpoint-every": {
+    type: "string",
+    arg: "N",
+    description:
+      `save the run in flight every N steps under <out>/checkpoints/ (default ${DEFAULT_CHECKPOINT_EVERY}; 0: never); the same command resumes it`,
+  },
   "dry-run": {
     type: "boolean",
     description:
@@ -120,6 +128,9 @@ async function main(argv: string[]): Promise<number> {
       );
     }
   }
+  const checkpointEvery = s("checkpoint-every")
+    ? parseInteger("checkpoint-every", s("checkpoint-every")!, 0)
+    : DEFAULT_CHECKPOINT_EVERY;
   const backendChoice = parseChoice("backend", s("backend")!, BACKEND_CHOICES);
   ov.backend = backendChoice;
   let shard: ShardSpec | null = null;
@@ -162,7 +173,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const { done } = await readDoneHashes(file);
-    const plan = planRemaining(grid, runs, done, { force: v.force === true });
+    const inFlight = await readInFlight(outDir, file, runs);
+    const plan = planRemaining(grid, runs, done, { force: v.force === true, inFlight });
     for (const line of formatPlan(plan, { grid, shardText, file })) console.log(line);
     return 0;
   }
@@ -191,10 +203,20 @@ async function main(argv: string[]): Promise<number> {
     if (stop) Deno.exit(130);
     stop = true;
     console.error(
-      "\ninterrupt: abandoning the run in flight (it will not be recorded); Ctrl-C again to quit now",
+      "\ninterrupt: abandoning the run in flight (it will not be recorded; its last checkpoint is kept); Ctrl-C again to quit now",
     );
   };
   Deno.addSignalListener("SIGINT", onSigint);
+  // SIGTERM is how Slurm, Kubernetes and CI runners end a job (preemption, time limit): save the
+  // run in flight at the next step boundary and exit 143 (128 + 15), so a requeue resumes it.
+  let suspend = false;
+  const onSigterm = () => {
+    if (!suspend) {
+      console.error("\nSIGTERM: saving a checkpoint of the run in flight, then exiting");
+    }
+    suspend = true;
+  };
+  Deno.addSignalListener("SIGTERM", onSigterm);
   const progress = createProgress(runs.map((r) => runCost(r.config)), {
     verbose: v.verbose === true,
   });
@@ -212,11 +234,20 @@ async function main(argv: string[]): Promise<number> {
     force: v.force === true,
     progress,
     shouldStop: () => stop,
+    shouldSuspend: () => suspend,
+    checkpointEvery,
   };
   const summary = chains
     ? await trainChains({ ...options, chains })
     : await trainGrid({ ...options, runs });
   Deno.removeSignalListener("SIGINT", onSigint);
+  Deno.removeSignalListener("SIGTERM", onSigterm);
+  if (summary.suspended) {
+    console.error(
+      `stopped by SIGTERM after ${summary.ran} new runs; the run in flight is checkpointed in ${outDir}/checkpoints/. Re-run the same command to resume.`,
+    );
+    return 143;
+  }
   if (summary.interrupted) {
     console.error(
       `interrupted after ${summary.ran} new runs; results so far are in ${summary.file}. Re-run the same command to resume.`,
@@ -226,7 +257,9 @@ async function main(argv: string[]): Promise<number> {
   // A search's run count is only known at its end: the summary line below gives it.
   if (!chains) progress.done();
   console.error(
-    `results: ${summary.file} (${summary.ran} run, ${summary.skipped} already there, ${summary.diverged} diverged, ${summary.failed} failed)`,
+    `results: ${summary.file} (${summary.ran} run, ${summary.skipped} already there, ${
+      summary.elsewhere ? `${summary.elsewhere} left to other processes, ` : ""
+    }${summary.diverged} diverged, ${summary.failed} failed)`,
   );
   return 0;
 }

@@ -1,6 +1,7 @@
 import { runScript, scriptCommand } from "../src/testing/run_script.ts";
 import { sampleRecord } from "../src/results/_sample.ts";
 import { parseResults, suiteRunFile } from "../src/results/store.ts";
+import type { ResultRecord } from "../src/results/schema.ts";
 import { expandGrid, loadSuite } from "../src/suite/suite.ts";
 import {
   assert,
@@ -122,6 +123,8 @@ Deno.test("bad suites and flags: one clear line, exit 2, nothing written", async
       [["--hidden", "100000000"], /hidden 100000000,.* more than the 16\.0 GiB a run may use/],
       [["--layers", "0"], /--layers must be a whole number ≥ 1/],
       [["--layers", "9"], /--layers must be a whole number from 1 to 8/],
+      [["--checkpoint-every", "-5"], /--checkpoint-every must be a whole number ≥ 0/],
+      [["--checkpoint-every", "often"], /--checkpoint-every must be a whole number/],
     ] as [string[], RegExp][]
   ) {
     const r = await train([...args, "--out", out]);
@@ -199,10 +202,22 @@ Deno.test("Ctrl-C abandons the run in flight and says how to resume", async () =
   // A run that cannot finish early: the tanh RNN at T = 200 never solves in 4,000 steps.
   const slow = ["--steps", "4000", "--cells", "rnn_tanh", "--lengths", "200"];
   const child = cmd([...SMALL, ...slow, ...BACKEND, "--out", out]).spawn();
-  await new Promise((r) => setTimeout(r, 2500));
+  // Interrupt once the run has started (its start line), however slow the process's start.
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let err = "";
+  while (!/\[1\/\d+\] .*: 4000 steps/.test(err)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    err += value;
+  }
   child.kill("SIGINT");
-  const res = await child.output();
-  const err = new TextDecoder().decode(res.stderr);
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    err += value;
+  }
+  await child.stdout.cancel();
+  const res = await child.status;
   assertEquals(res.code, 130, err);
   assertMatch(err, /Re-run the same command to resume/);
   const files = [...Deno.readDirSync(out)].filter((e) => e.name.endsWith(".jsonl"));
@@ -252,4 +267,154 @@ Deno.test("two quick runs to a pipe print a few lines per run; --verbose adds on
   assertEquals(loud.code, 0, loud.stderr);
   // 40 steps, an evaluation every 10: four lines per run.
   assertEquals(loud.stderr.split("\n").filter((l) => / step \d+\/40 /.test(l)).length, 8);
+});
+
+// A run that cannot finish early (the tanh RNN does not solve adding at T = 40) and takes a few
+// seconds, checkpointed every 100 steps.
+const LONG = [
+  "--suite",
+  "quick",
+  "--task",
+  "adding",
+  "--lengths",
+  "40",
+  "--cells",
+  "rnn_tanh",
+  "--seeds",
+  "1",
+  "--steps",
+  "2500",
+  "--eval-every",
+  "100",
+  "--test-size",
+  "64",
+  ...BACKEND,
+];
+
+/**
+ * A record's results: all but `run_id` (unique per record), `env` (its date, and the machine
+ * facts of the last process), `timing` (wall clock) and `resumed_from` (how it was trained).
+ */
+function results(r: ResultRecord) {
+  const { run_id: _i, env: _e, timing, resumed_from: _r, ...rest } = r;
+  return { ...rest, steps_done: timing.steps_done };
+}
+
+let uninterrupted: Promise<ResultRecord> | null = null;
+/** The LONG run trained in one go without checkpoints (once per test process). */
+function reference(): Promise<ResultRecord> {
+  return uninterrupted ??= (async () => {
+    const out = `${await Deno.makeTempDir()}/results`;
+    const r = await train([...LONG, "--checkpoint-every", "0", "--out", out]);
+    assertEquals(r.code, 0, r.stderr);
+    return (await readDir(out)).records[0];
+  })();
+}
+
+/** Starts LONG into `out` and resolves once its first checkpoint file exists. */
+async function startUntilCheckpoint(out: string) {
+  const child = cmd([...LONG, "--checkpoint-every", "100", "--out", out]).spawn();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 50));
+    const files = (() => {
+      try {
+        return [...Deno.readDirSync(`${out}/checkpoints`)].filter((e) => e.name.endsWith(".ckpt"));
+      } catch {
+        return [];
+      }
+    })();
+    if (files.length) return child;
+    assert(Date.now() < deadline, "no checkpoint in time");
+  }
+}
+
+const ckptFiles = (out: string) => [...Deno.readDirSync(`${out}/checkpoints`)].map((e) => e.name);
+
+for (const signal of ["SIGKILL", "SIGTERM"] as const) {
+  Deno.test(`${signal} mid-run, then the same command: the record equals an uninterrupted run's`, async () => {
+    const out = `${await Deno.makeTempDir()}/results`;
+    const child = await startUntilCheckpoint(out);
+    child.kill(signal);
+    const killed = await child.output();
+    const err = new TextDecoder().decode(killed.stderr);
+    if (signal === "SIGTERM") {
+      assertEquals(killed.code, 143, err);
+      assertMatch(err, /SIGTERM: saving a checkpoint/);
+      assertEquals([...Deno.readDirSync(`${out}/claims`)].map((e) => e.name), [".lock"]);
+    }
+    assertEquals(ckptFiles(out).length, 1);
+    const dry = await train([...LONG, "--dry-run", "--out", out]);
+    assertMatch(dry.stdout, /1 remaining \(1 in flight\)/);
+    assertMatch(dry.stdout, /in flight: checkpoint at step \d+, \d+ steps left/);
+    assertEquals(
+      [...Deno.readDirSync(out)].filter((e) => e.name.endsWith(".jsonl")).length,
+      0,
+      "the run in flight was not recorded",
+    );
+    const r = await train([...LONG, "--checkpoint-every", "100", "--out", out]);
+    assertEquals(r.code, 0, r.stderr);
+    const resumed = r.stderr.match(/resumed from step (\d+)/);
+    assert(resumed, r.stderr);
+    assertEquals(r.stderr.split("\n").filter((l) => l.includes("resumed from")).length, 1);
+    const step = Number(resumed[1]);
+    assert(step >= 100 && step < 2500, `resumed from ${step}`);
+    if (signal === "SIGKILL") assertEquals(step % 100, 0, "kill -9: the last periodic checkpoint");
+    const { records, problems } = await readDir(out);
+    assertEquals(problems, []);
+    assertEquals(records.length, 1);
+    assertEquals(records[0].resumed_from, [step]);
+    assertEquals(results(records[0]), results(await reference()));
+    assertEquals(ckptFiles(out), [], "no checkpoint is left");
+    assertEquals([...Deno.readDirSync(`${out}/claims`)].map((e) => e.name), [".lock"]);
+  });
+}
+
+Deno.test("a corrupted checkpoint is refused in one line and the run starts from step 0", async () => {
+  const out = `${await Deno.makeTempDir()}/results`;
+  const child = await startUntilCheckpoint(out);
+  child.kill("SIGTERM");
+  assertEquals((await child.output()).code, 143);
+  const [name] = ckptFiles(out);
+  const bytes = await Deno.readFile(`${out}/checkpoints/${name}`);
+  bytes[bytes.length - 1] ^= 0x40; // one bit of one Adam moment
+  await Deno.writeFile(`${out}/checkpoints/${name}`, bytes);
+  const r = await train([...LONG, "--checkpoint-every", "100", "--out", out]);
+  assertEquals(r.code, 0, r.stderr);
+  const refused = r.stderr.split("\n").filter((l) => l.includes("refused"));
+  assertEquals(refused.length, 1, r.stderr);
+  assertMatch(refused[0], /checksum does not match.*starting from step 0/);
+  assertEquals(r.stderr.includes("resumed from"), false);
+  const { records } = await readDir(out);
+  assertEquals(records[0].resumed_from, undefined);
+  assertEquals(results(records[0]), results(await reference()));
+  assertEquals(ckptFiles(out), []);
+});
+
+Deno.test("two train processes on one folder split the runs: each config exactly once", async () => {
+  const out = `${await Deno.makeTempDir()}/results`;
+  const args = [
+    ...SMALL,
+    "--steps",
+    "300",
+    "--cells",
+    "rnn_tanh,lstm,gru,indrnn",
+    "--seeds",
+    "1,2",
+    ...BACKEND,
+    "--out",
+    out,
+  ];
+  const [a, b] = await Promise.all([train(args), train(args)]);
+  assertEquals([a.code, b.code], [0, 0], a.stderr + b.stderr);
+  const { records, problems } = await readDir(out);
+  assertEquals(problems, []);
+  const ran = (s: string) => Number(s.match(/\((\d+) run,/)![1]);
+  assertEquals(ran(a.stderr) + ran(b.stderr), 8, a.stderr + b.stderr);
+  assertEquals(records.length, 8);
+  assertEquals(new Set(records.map((r) => r.config_hash)).size, 8);
+  const lines = (await Deno.readTextFile(
+    `${out}/${[...Deno.readDirSync(out)].find((e) => e.name.endsWith(".jsonl"))!.name}`,
+  )).trim().split("\n");
+  assertEquals(lines.length, 8, "no run trained twice");
 });

@@ -11,7 +11,7 @@
 import { addingSample } from "./adding.ts";
 import type { Batch } from "./batch.ts";
 import { copySample } from "./copy.ts";
-import { rngFromSeed, STREAM_TEST, STREAM_TRAIN, type Xoshiro128StarStar } from "./rng.ts";
+import { rngFromSeed, STREAM_TEST, STREAM_TRAIN, Xoshiro128StarStar } from "./rng.ts";
 import {
   checkTaskSpec,
   resolveTaskSpec,
@@ -42,6 +42,17 @@ export function generateBatch(spec: TaskSpec, rng: Xoshiro128StarStar, B: number
   return { x, y, batch: B, steps, inputSize };
 }
 
+/**
+ * Where a {@link BatchStream} stands: the samples drawn so far and the generator's state. A
+ * sample takes a varying number of draws (rejection sampling), so the state, not the count, is
+ * what lets a stream continue exactly.
+ */
+export interface StreamPosition {
+  samples: number;
+  /** The xoshiro128** state words, unsigned. */
+  state: [number, number, number, number];
+}
+
 /** An endless source of training batches. */
 export interface BatchStream {
   readonly spec: TaskSpec;
@@ -51,19 +62,27 @@ export interface BatchStream {
   readonly samplesDrawn: number;
   /** The next batch of the train sub-stream. */
   next(): Batch;
+  /** The stream's position now: {@link batchStream} given it continues with the same batches. */
+  position(): StreamPosition;
 }
 
 /**
  * Training batches of size `B` from the train sub-stream of `seed`: same (spec, seed, B) →
- * same batches, on every machine.
+ * same batches, on every machine. Given `from` (a {@link BatchStream.position}), it continues
+ * from there: the batches a stream drawn that far would give next.
  */
-export function batchStream(spec: TaskSpec, seed: number, B: number): BatchStream {
+export function batchStream(
+  spec: TaskSpec,
+  seed: number,
+  B: number,
+  from?: StreamPosition,
+): BatchStream {
   checkTaskSpec(spec);
   if (!Number.isSafeInteger(B) || B < 1) {
     throw new RangeError(`batch size must be a whole number ≥ 1, got ${B}`);
   }
-  const rng = rngFromSeed(seed, STREAM_TRAIN);
-  let drawn = 0;
+  const rng = from ? new Xoshiro128StarStar(...from.state) : rngFromSeed(seed, STREAM_TRAIN);
+  let drawn = from?.samples ?? 0;
   return {
     spec,
     seed,
@@ -75,6 +94,7 @@ export function batchStream(spec: TaskSpec, seed: number, B: number): BatchStrea
       drawn += B;
       return generateBatch(spec, rng, B);
     },
+    position: () => ({ samples: drawn, state: rng.state() }),
   };
 }
 

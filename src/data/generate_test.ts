@@ -82,6 +82,20 @@ Deno.test("the same (spec, seed) gives the same batches; the test set differs", 
   assertNotEquals(trainSet(spec, 8, 16).x, trainSet(spec, 7, 16).x);
 });
 
+Deno.test("a stream restarted from its position gives the batches it would have given next", () => {
+  for (
+    const spec of [{ task: "adding", T: 30 }, { task: "copy", T: 6, symbols: 3 }] as TaskSpec[]
+  ) {
+    const a = batchStream(spec, 11, 8);
+    for (let i = 0; i < 5; i++) a.next();
+    const at = JSON.parse(JSON.stringify(a.position()));
+    const b = batchStream(spec, 11, 8, at);
+    assertEquals(b.samplesDrawn, 40);
+    for (let i = 0; i < 3; i++) assertEquals(b.next(), a.next());
+    assertEquals(b.position(), a.position());
+  }
+});
+
 Deno.test("generateBatch draws from the generator it is given", () => {
   const spec: TaskSpec = { task: "adding", T: 4 };
   assertEquals(generateBatch(spec, rngFromSeed(3, STREAM_TRAIN), 5), trainSet(spec, 3, 5));

@@ -43,7 +43,14 @@ export {
 export { rngFromSeed, splitmix64, STREAM_TEST, STREAM_TRAIN, Xoshiro128StarStar } from "./rng.ts";
 export { addingSample } from "./adding.ts";
 export { copySample } from "./copy.ts";
-export { type BatchStream, batchStream, generateBatch, testSet, trainSet } from "./generate.ts";
+export {
+  type BatchStream,
+  batchStream,
+  generateBatch,
+  type StreamPosition,
+  testSet,
+  trainSet,
+} from "./generate.ts";
 export { decodeNpy, encodeNpy, type NpyArray, type NpyDtype } from "./npy.ts";
 export { sha256Hex } from "./sha256.ts";
 export {

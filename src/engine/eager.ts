@@ -30,6 +30,7 @@ import { recallWeights } from "./heads.ts";
 import { cellConfig, layerParamName, type Model } from "./model.ts";
 import { type Adam, adamUpdate, clipByGlobalNorm, globalNorm } from "./optim.ts";
 import { type GradientProfile, profileOf } from "./probe.ts";
+import { readTrainerState, type TrainerState, writeTrainerState } from "./trainer_state.ts";
 
 export {
   CELL_NAMES,
@@ -49,6 +50,7 @@ export {
 export { type Adam, type AdamOptions, createAdam, disposeAdam } from "./optim.ts";
 export { ADDING_TOLERANCE, evaluate, type Evaluation, predict } from "./evaluate.ts";
 export type { GradientProfile } from "./probe.ts";
+export type { HostTensor, TrainerState } from "./trainer_state.ts";
 
 /** What a loss-and-gradients call returns (all tensors; the caller disposes them). */
 export interface LossAndGrads {
@@ -193,6 +195,10 @@ export interface Trainer {
    * graph path a read from the session: for checkpoints, not every step) and returns the model.
    */
   sync(): Model;
+  /** The weights, moments and Adam step as host arrays (a checkpoint; syncs first). */
+  state(): TrainerState;
+  /** Continues from `s` (a {@link Trainer.state}, maybe of another process): bit for bit. */
+  restore(s: TrainerState): void;
   /**
    * Syncs, then frees what the trainer holds: the optimiser's moments and any session. The model
    * stays the caller's (to dispose with `disposeModel`).
@@ -208,6 +214,8 @@ export function eagerTrainer(model: Model, optimizer: Adam, opts: TrainStepOptio
     path: "eager",
     step: (x, y) => trainStep(model, optimizer, x, y, opts),
     sync: () => model,
+    state: () => readTrainerState(model, optimizer),
+    restore: (s) => writeTrainerState(model, optimizer, s),
     dispose: () => optimizer.dispose(),
   };
 }

@@ -62,6 +62,12 @@ export { type EnginePath, gradientProbe, lossAndGrads, resolvePath } from "./los
 export { createTrainer, type TrainerOptions } from "./trainer.ts";
 export { type GradientProfile, profileOf } from "./probe.ts";
 export {
+  type HostTensor,
+  readTrainerState,
+  type TrainerState,
+  writeTrainerState,
+} from "./trainer_state.ts";
+export {
   type Adam,
   type AdamOptions,
   adamUpdate,

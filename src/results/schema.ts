@@ -146,6 +146,11 @@ export interface ResultRecord {
   stopped_early?: boolean;
   /** The last training step run (the budget, the early stop, or where it diverged/failed). */
   end_step?: number;
+  /**
+   * The steps this run was resumed from, in order, when it was trained across processes from
+   * checkpoints (its numbers equal an uninterrupted run's); absent: trained in one go.
+   */
+  resumed_from?: number[];
   curve: CurvePoint[];
   probes: ProbeRecord[];
   timing: { median_step_ms: number | null; total_s: number; steps_done: number };
@@ -294,6 +299,13 @@ export function validateResult(v: unknown): ResultRecord {
     "must be a boolean",
   );
   if (r.end_step !== undefined) num(r, "end_step", "");
+  need(
+    r.resumed_from === undefined ||
+      (Array.isArray(r.resumed_from) &&
+        r.resumed_from.every((x) => Number.isSafeInteger(x) && (x as number) >= 0)),
+    "resumed_from",
+    "must be an array of whole numbers ≥ 0",
+  );
   need(
     c.layers === undefined || (Number.isSafeInteger(c.layers) && (c.layers as number) >= 1),
     "config.layers",

@@ -49,27 +49,37 @@ export interface SolveState {
   stop: boolean;
 }
 
+/** What a {@link SolveTracker} remembers between evaluations (a checkpoint saves it). */
+export interface SolveTrackerState {
+  stepsToSolve: number | null;
+  /** The step of the last evaluation if it passed and awaits confirmation, else null. */
+  candidate: number | null;
+  /** Evaluations seen since the solving one (0 at the solving one). */
+  since: number;
+}
+
 /** Follows a run's evaluations in order and finds its steps-to-solve. */
 export interface SolveTracker {
   /** Feeds one evaluation; `final` marks the evaluation at the step budget. */
   observe(m: Pick<EvalMetrics, "step" | "test_mse" | "test_accuracy">, final: boolean): SolveState;
   /** The steps-to-solve so far (null: not solved). */
   readonly stepsToSolve: number | null;
+  /** Its memory now: {@link solveTracker} given it continues from here. */
+  state(): SolveTrackerState;
 }
 
-/** A tracker for one run's config (task, thresholds and `stopWhenSolved`). */
+/** A tracker for one run's config (task, thresholds and `stopWhenSolved`), maybe continued. */
 export function solveTracker(
   c: Pick<RunConfig, "task" | "solved"> & { stopWhenSolved?: StopWhenSolved },
+  from?: SolveTrackerState,
 ): SolveTracker {
-  let stepsToSolve: number | null = null;
-  // The step of the last evaluation if it passed and awaits confirmation, else null.
-  let candidate: number | null = null;
-  // Evaluations seen since the solving one (0 at the solving one).
-  let since = 0;
+  let { stepsToSolve, candidate, since } = from ??
+    { stepsToSolve: null, candidate: null, since: 0 };
   return {
     get stepsToSolve() {
       return stepsToSolve;
     },
+    state: () => ({ stepsToSolve, candidate, since }),
     observe(m, final) {
       const ok = passes(c.task, c.solved, m);
       if (stepsToSolve === null) {

@@ -63,3 +63,20 @@ Deno.test("the curve rule skips training-only points and agrees with the tracker
   ];
   assertEquals(stepsToSolveOfCurve({ task: "adding", solved, steps: 40 }, curve), 10);
 });
+
+Deno.test("a tracker continued from another's state answers as the other would", () => {
+  const accs = [0.5, 1, 0.5, 1, 1, 1, 1];
+  const whole = run(accs, 2);
+  for (let cut = 0; cut <= accs.length; cut++) {
+    const c = { task: "copy" as const, solved, stopWhenSolved: { patience: 2 } };
+    const a = solveTracker(c);
+    const feed = (t: typeof a, i: number) =>
+      t.observe(
+        { step: 10 * (i + 1), test_mse: null, test_accuracy: accs[i] },
+        i === accs.length - 1,
+      );
+    for (let i = 0; i < cut; i++) feed(a, i);
+    const b = solveTracker(c, JSON.parse(JSON.stringify(a.state())));
+    for (let i = cut; i < accs.length; i++) assertEquals(feed(b, i), whole[i], `cut ${cut}, ${i}`);
+  }
+});

@@ -90,6 +90,43 @@ export function parseResults(
   return { records: [...byHash.values()], problems };
 }
 
+/**
+ * The records appended to `file` from byte `offset` on, complete lines only, and the offset after
+ * them (where the next call starts): how a writer follows a file other processes append to. A
+ * missing file reads as empty.
+ */
+export async function readAppended(
+  file: string,
+  offset: number,
+): Promise<{ records: ResultRecord[]; problems: ReadProblem[]; offset: number }> {
+  let f: Deno.FsFile;
+  try {
+    f = await Deno.open(file, { read: true });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { records: [], problems: [], offset };
+    throw e;
+  }
+  try {
+    const size = (await f.stat()).size;
+    if (size <= offset) return { records: [], problems: [], offset };
+    const buf = new Uint8Array(size - offset);
+    await f.seek(offset, Deno.SeekMode.Start);
+    for (let got = 0; got < buf.length;) {
+      const n = await f.read(buf.subarray(got));
+      if (n === null) break;
+      got += n;
+    }
+    const end = buf.lastIndexOf(0x0a) + 1;
+    const { records, problems } = parseResults(
+      new TextDecoder().decode(buf.subarray(0, end)),
+      file,
+    );
+    return { records, problems, offset: offset + end };
+  } finally {
+    f.close();
+  }
+}
+
 /** Reads one suite run file. Returns null when it holds no valid record. */
 export async function readSuiteRun(
   file: string,

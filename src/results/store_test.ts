@@ -52,6 +52,13 @@ Deno.test("unknown schema versions and bad fields are rejected with a clear mess
   const bad = sampleRecord();
   (bad.probes[0] as unknown as { norms: unknown }).norms = "x";
   assertThrows(() => validateResult(bad), SchemaError, "probes[0].norms");
+  // resumed_from is optional (records without it stay valid) and, when there, whole steps
+  validateResult({ ...sampleRecord(), resumed_from: [1000, 3000] });
+  assertThrows(
+    () => validateResult({ ...sampleRecord(), resumed_from: [-1] }),
+    SchemaError,
+    "'resumed_from'",
+  );
 });
 
 Deno.test("appendResult refuses an invalid record before writing", async () => {

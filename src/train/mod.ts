@@ -22,3 +22,8 @@ export * from "./progress.ts";
 export * from "./plan.ts";
 export * from "./train_search.ts";
 export * from "./plan_search.ts";
+export * from "./checkpoint.ts";
+export * from "./claims.ts";
+export * from "./in_flight.ts";
+export * from "./curve.ts";
+export * from "./measure.ts";

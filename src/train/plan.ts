@@ -9,6 +9,7 @@
 import { type ReadProblem, readSuiteRun } from "../results/store.ts";
 import { partition } from "../suite/shard.ts";
 import { type Grid, type GridRun, runCost, runLabel } from "../suite/suite.ts";
+import type { InFlight } from "./in_flight.ts";
 
 /**
  * Seconds per cost unit (T × steps × cell cost at B=64, H=128), measured on a 2-core machine on
@@ -49,6 +50,8 @@ export interface Plan {
   perShard: { count: number; seconds: number }[];
   /** Some runs may stop early when solved: the times are upper bounds. */
   upperBound: boolean;
+  /** Runs in flight (checkpointed or claimed), by hash; their estimates count what is left. */
+  inFlight: Map<string, InFlight>;
 }
 
 /** Estimated seconds of a run on the tensorflow backend, 2 cores. */
@@ -61,11 +64,13 @@ export function planRemaining(
   grid: Grid,
   runs: GridRun[],
   done: Set<string>,
-  opts: { force?: boolean; shardCounts?: number[] } = {},
+  opts: { force?: boolean; shardCounts?: number[]; inFlight?: Map<string, InFlight> } = {},
 ): Plan {
+  const inFlight = opts.inFlight ?? new Map<string, InFlight>();
   const isDone = (r: GridRun) => !opts.force && done.has(r.hash);
   const left = (rs: GridRun[]) => rs.filter((r) => !isDone(r));
-  const seconds = (rs: GridRun[]) => rs.reduce((a, r) => a + runSeconds(r), 0);
+  const leftOf = (r: GridRun) => 1 - (inFlight.get(r.hash)?.step ?? 0) / r.config.steps;
+  const seconds = (rs: GridRun[]) => rs.reduce((a, r) => a + runSeconds(r) * leftOf(r), 0);
   const remaining = left(runs);
   return {
     runs,
@@ -77,6 +82,7 @@ export function planRemaining(
       seconds: Math.max(0, ...partition(grid.runs, count).map((s) => seconds(left(s)))),
     })),
     upperBound: remaining.some((r) => r.config.stopWhenSolved !== undefined),
+    inFlight,
   };
 }
 
@@ -96,14 +102,25 @@ export function formatPlan(
   const lines = [
     `suite ${o.grid.suite} (grid ${
       o.grid.gridHash.slice(0, 12)
-    }):${o.shardText} ${plan.runs.length} of ${o.grid.runs.length} runs; ${plan.done.length} done, ${plan.remaining.length} remaining (results: ${o.file})`,
+    }):${o.shardText} ${plan.runs.length} of ${o.grid.runs.length} runs; ${plan.done.length} done, ${plan.remaining.length} remaining${
+      plan.inFlight.size ? ` (${plan.inFlight.size} in flight)` : ""
+    } (results: ${o.file})`,
   ];
   for (const r of plan.remaining) {
     const c = r.config;
+    const f = plan.inFlight.get(r.hash);
+    const left = runSeconds(r) * (1 - (f?.step ?? 0) / c.steps);
+    const flight = f
+      ? `  in flight: ${
+        f.step
+          ? `checkpoint at step ${f.step}, ${c.steps - f.step} steps left`
+          : "no checkpoint yet"
+      }${f.holder ? ` (pid ${f.holder.pid} on ${f.holder.host})` : ""}`
+      : "";
     lines.push(
       `  ${r.hash.slice(0, 12)}  ${
         runLabel(c).padEnd(40)
-      } H=${c.hidden} B=${c.batch} steps=${c.steps}  ~${formatSeconds(runSeconds(r))}`,
+      } H=${c.hidden} B=${c.batch} steps=${c.steps}  ~${formatSeconds(left)}${flight}`,
     );
   }
   lines.push(

@@ -65,3 +65,25 @@ Deno.test("the printed plan lists the remaining runs and says when times are upp
   assertEquals(formatSeconds(600), "10 min");
   assertEquals(formatSeconds(7200), "2.0 h");
 });
+
+Deno.test("runs in flight count only the steps their checkpoint has left, and say so", async () => {
+  const grid = await expandGrid(suite);
+  const [a, b] = grid.runs;
+  const inFlight = new Map([
+    [a.hash, { step: 25, holder: null }],
+    [b.hash, { step: 0, holder: { pid: 7, host: "node3", started: "2026-01-01T00:00:00Z" } }],
+  ]);
+  const plan = planRemaining(grid, grid.runs, new Set(), { inFlight });
+  const whole = planRemaining(grid, grid.runs, new Set()).remainingSeconds;
+  assertAlmostEquals(plan.remainingSeconds, whole - 0.25 * runSeconds(a), 1e-9);
+  const lines = formatPlan(plan, { grid, shardText: "", file: "f.jsonl" });
+  assertMatch(lines[0], /12 remaining \(2 in flight\)/);
+  assertMatch(
+    lines.find((l) => l.includes(a.hash.slice(0, 12)))!,
+    /in flight: checkpoint at step 25, 75 steps left$/,
+  );
+  assertMatch(
+    lines.find((l) => l.includes(b.hash.slice(0, 12)))!,
+    /in flight: no checkpoint yet \(pid 7 on node3\)$/,
+  );
+});

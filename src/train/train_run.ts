@@ -8,50 +8,61 @@
  * the solving one (`stopped_early: true`; the curve ends there, and when the suite probes at the
  * end, the probe runs at the step it stopped at).
  *
+ * A run in flight is one value, a {@link RunSnapshot}: the host-side state (curve, evaluations,
+ * probes, solve rule, timings), the data stream's position and the trainer's tensors. Every
+ * `checkpointEvery` steps, and at the next step boundary when asked to suspend, it is handed to
+ * `saveCheckpoint`; a run started with `resume` continues from one and its record equals the
+ * uninterrupted run's (a snapshot reads losses without adding a curve point, so taking one
+ * changes nothing).
+ *
  * The step loop makes no host reads: losses and gradient norms stay on the device until an
- * evaluation, where they are read in one go (that is also where divergence is detected, and
- * the step it happened at recovered).
+ * evaluation, a probe or a checkpoint, where they are read in one go (that is also where
+ * divergence is detected, and the step it happened at recovered).
  *
  * @module
  */
-import { tf } from "../backend.ts";
 import {
   baselineLoss,
   batchStream,
-  DEFAULT_COPY_SYMBOLS,
   rngFromSeed,
+  type StreamPosition,
   taskInputSize,
   taskOutputSize,
   type TaskSpec,
   taskSteps,
   testSet,
 } from "../data/mod.ts";
-import type { Batch } from "../data/mod.ts";
 import {
   createModel,
   createTrainer,
   disposeModel,
-  evaluate,
-  gradientProbe,
   type Model,
   type Trainer,
+  type TrainerState,
 } from "../engine/mod.ts";
-import { solveTracker } from "../results/solved.ts";
-import { batchTensors } from "./batch_tensors.ts";
+import { solveTracker, type SolveTrackerState } from "../results/solved.ts";
 import type {
-  CurvePoint,
   EvalMetrics,
   ProbeRecord,
   ResultRecord,
   RunConfig,
   RunStatus,
 } from "../results/schema.ts";
+import { batchTensors } from "./batch_tensors.ts";
+import {
+  type CurveState,
+  curveStride,
+  disposePending,
+  drainLosses,
+  emptyCurve,
+  type PendingStep,
+} from "./curve.ts";
+import { evaluateTestSet, probeRecord, sliceBatch } from "./measure.ts";
+
+export { CURVE_POINTS, curveStride } from "./curve.ts";
 
 /** The PRNG stream initial weights are drawn from (data uses 1 = train, 2 = test). */
 export const STREAM_INIT = 3;
-
-/** Largest test chunk evaluated at once (bounds memory at T = 1000). */
-const EVAL_CHUNK = 256;
 
 /** What a run produced; the store adds identity and environment. */
 export type RunOutcome = Pick<
@@ -64,7 +75,31 @@ export type RunOutcome = Pick<
   | "timing"
   | "stopped_early"
   | "end_step"
+  | "resumed_from"
 >;
+
+/** The host-side state of a run in flight (plain data). */
+export interface RunState extends CurveState {
+  /** Training steps done. */
+  step: number;
+  /** The last evaluation. */
+  lastEval: EvalMetrics | null;
+  probes: ProbeRecord[];
+  solve: SolveTrackerState;
+  /** Milliseconds of each step done. */
+  stepMs: number[];
+  /** Seconds this run took in earlier processes. */
+  elapsedS: number;
+  /** The steps it was resumed from, in order. */
+  resumedFrom: number[];
+}
+
+/** A run in flight, whole: what a checkpoint saves and a resumed run starts from. */
+export interface RunSnapshot {
+  run: RunState;
+  stream: StreamPosition;
+  trainer: TrainerState;
+}
 
 /** Progress callbacks (the CLI draws bars or prints lines from these). */
 export interface RunHooks {
@@ -74,11 +109,31 @@ export interface RunHooks {
   onEval?: (m: EvalMetrics & { train_loss: number; steps_per_s: number }) => void;
   /** Polled between steps; true abandons the run (it is then not recorded). */
   shouldStop?: () => boolean;
+  /** Polled between steps; true saves a checkpoint there and ends with {@link RunSuspended}. */
+  shouldSuspend?: () => boolean;
+}
+
+/** Checkpointing of {@link trainRun}. */
+export interface RunCheckpoints {
+  /** Continue from this snapshot (of this config). */
+  resume?: RunSnapshot;
+  /** Save a snapshot every this many steps (never at the last one); 0 or absent: never. */
+  every?: number;
+  /** Where snapshots go (a checkpoint file). */
+  save?: (s: RunSnapshot) => Promise<void>;
 }
 
 /** Thrown when {@link RunHooks.shouldStop} asked to stop: the run must not be recorded. */
 export class RunInterrupted extends Error {
   override name = "RunInterrupted";
+}
+
+/** Thrown after {@link RunHooks.shouldSuspend}: a checkpoint of `step` was saved; not recorded. */
+export class RunSuspended extends Error {
+  override name = "RunSuspended";
+  constructor(readonly step: number) {
+    super(`suspended at step ${step}`);
+  }
 }
 
 /** The data spec of a run config. */
@@ -88,49 +143,6 @@ export function taskSpecOf(c: RunConfig): TaskSpec {
     : { task: "copy", T: c.T, symbols: c.symbols ?? 10 };
 }
 
-function sliceBatch(b: Batch, start: number, end: number): Batch {
-  const per = b.steps * b.inputSize;
-  const yPer = b.y.length / b.batch;
-  return {
-    ...b,
-    batch: end - start,
-    x: b.x.subarray(start * per, end * per),
-    y: b.y.subarray(start * yPer, end * yPer) as Batch["y"],
-  };
-}
-
-/** Test metrics over the whole test set, in chunks; one host read per chunk. */
-async function evaluateTestSet(model: Model, test: Batch, step: number): Promise<EvalMetrics> {
-  let loss = 0, mse = 0, acc = 0, n = 0;
-  let hasMse = false;
-  for (let s = 0; s < test.batch; s += EVAL_CHUNK) {
-    const e = Math.min(test.batch, s + EVAL_CHUNK);
-    const chunk = sliceBatch(test, s, e);
-    const vals = tf.tidy(() => {
-      const { x, y } = batchTensors(chunk);
-      const m = evaluate(model, x, y);
-      const parts = [m.loss, m.accuracy, m.mse ?? tf.scalar(NaN)].map((t) => tf.reshape(t, [1]));
-      return tf.concat(parts);
-    });
-    const [l, a, m] = await vals.data();
-    vals.dispose();
-    const w = e - s;
-    loss += l * w;
-    acc += a * w;
-    if (!Number.isNaN(m)) {
-      mse += m * w;
-      hasMse = true;
-    }
-    n += w;
-  }
-  return {
-    step,
-    test_loss: loss / n,
-    test_mse: hasMse ? mse / n : null,
-    test_accuracy: acc / n,
-  };
-}
-
 function median(xs: number[]): number | null {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);
@@ -138,127 +150,82 @@ function median(xs: number[]): number | null {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** About how many points a run's training curve keeps (see {@link curveStride}). */
-export const CURVE_POINTS = 500;
-
-/**
- * Steps per training-curve point for a run of `steps` steps: 1 up to {@link CURVE_POINTS} steps,
- * then ⌈steps / CURVE_POINTS⌉ (each point is the mean loss of its window).
- */
-export function curveStride(steps: number): number {
-  return Math.max(1, Math.ceil(steps / CURVE_POINTS));
+function freshState(): RunState {
+  return {
+    ...emptyCurve(),
+    step: 0,
+    lastEval: null,
+    probes: [],
+    solve: { stepsToSolve: null, candidate: null, since: 0 },
+    stepMs: [],
+    elapsedS: 0,
+    resumedFrom: [],
+  };
 }
 
-/** Trains one run. Never throws for a failing run (it is recorded as `failed`), except on interrupt. */
-export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunOutcome> {
+/** The model of a run config, with its seeded initial weights. */
+function modelOf(c: RunConfig, spec: TaskSpec): Model {
+  const init = rngFromSeed(c.seed, STREAM_INIT);
+  return createModel(c.cell, {
+    task: c.task,
+    inputSize: taskInputSize(spec),
+    outputSize: taskOutputSize(spec),
+    hidden: c.hidden,
+    uniform: () => init.nextFloat(),
+    alpha: c.alpha,
+    seqLength: taskSteps(spec),
+    layers: c.layers ?? 1,
+  });
+}
+
+/**
+ * Trains one run (or continues one from `ck.resume`). Never throws for a failing run (it is
+ * recorded as `failed`), except on interrupt ({@link RunInterrupted}) and suspension
+ * ({@link RunSuspended}).
+ */
+export async function trainRun(
+  c: RunConfig,
+  hooks: RunHooks = {},
+  ck: RunCheckpoints = {},
+): Promise<RunOutcome> {
   const spec = taskSpecOf(c);
   const started = performance.now();
-  const curve: CurvePoint[] = [];
-  const probes: ProbeRecord[] = [];
-  const stepMs: number[] = [];
-  let model: Model | null = null;
-  let trainer: Trainer | null = null;
-  let last: EvalMetrics | null = null;
-  let lastTrainLoss: number | null = null;
-  let status: RunStatus = "ok";
-  let detail: RunOutcome["status_detail"] = null;
-  let step = 0;
-  let stoppedEarly = false;
-  const solve = solveTracker(c);
-  const layers = c.layers ?? 1;
-  const pending: { step: number; loss: tf.Scalar; gradNorm: tf.Scalar }[] = [];
+  const s: RunState = ck.resume
+    ? { ...ck.resume.run, resumedFrom: [...ck.resume.run.resumedFrom, ck.resume.run.step] }
+    : freshState();
+  const solve = solveTracker(c, s.solve);
+  const stride = curveStride(c.steps);
+  const pending: PendingStep[] = [];
   const test = testSet(spec, c.seed, c.testSize);
   const probeBatch = sliceBatch(test, 0, Math.min(c.batch, test.batch));
-
-  const probe = async (at: number) => {
-    const { x, y } = batchTensors(probeBatch);
-    try {
-      const m = trainer ? trainer.sync() : model!;
-      const p = await gradientProbe(m, x, y);
-      // On copy, also the gradient of the recall loss alone (the last S positions, the part that
-      // needs memory): the whole loss's dL/dh_t includes each step's own blank-prediction term.
-      const recall = spec.task === "copy"
-        ? (await gradientProbe(m, x, y, { recall: spec.symbols ?? DEFAULT_COPY_SYMBOLS })).norms
-        : undefined;
-      probes.push({
-        step: at,
-        norms: p.norms,
-        zero_fraction: p.zeroFraction,
-        subnormal_fraction: p.subnormalFraction,
-        ...(recall ? { recall_norms: recall } : {}),
-        ...(p.layerNorms ? { layer_norms: p.layerNorms } : {}),
-      });
-    } finally {
-      x.dispose();
-      y.dispose();
-    }
-  };
-
-  // The curve keeps at most about CURVE_POINTS points: each is the mean training loss over the
-  // steps since the previous one (every step for short runs), so a 40,000-step run's record stays
-  // small while its curve keeps the shape (and the mean is less noisy than one sampled step).
-  const stride = curveStride(c.steps);
-  const acc = { sum: 0, n: 0 };
-  const flush = (at: number) => {
-    if (acc.n === 0) return;
-    curve.push({ step: at, train_loss: acc.sum / acc.n });
-    acc.sum = 0;
-    acc.n = 0;
-  };
-
-  /** Reads pending losses; returns the first non-finite step, or null. */
-  const drain = async (): Promise<{ step: number; reason: string } | null> => {
-    if (pending.length === 0) return null;
-    const packed = tf.tidy(() => tf.stack(pending.flatMap((p) => [p.loss, p.gradNorm])));
-    const vals = await packed.data();
-    packed.dispose();
-    let bad: { step: number; reason: string } | null = null;
-    pending.forEach((p, i) => {
-      const l = vals[2 * i], g = vals[2 * i + 1];
-      if (!bad && (!Number.isFinite(l) || !Number.isFinite(g))) {
-        bad = {
-          step: p.step,
-          reason: !Number.isFinite(l) ? `training loss is ${l}` : `gradient norm is ${g}`,
-        };
-      }
-      if (Number.isFinite(l)) {
-        lastTrainLoss = l;
-        acc.sum += l;
-        acc.n++;
-      } else {
-        // A non-finite loss gets a point of its own (null), after the window before it.
-        flush(p.step - 1);
-        curve.push({ step: p.step, train_loss: null as unknown as number });
-      }
-      // A point every `stride` steps, and at the last step read (an evaluation or a probe),
-      // which the evaluation's metrics then join.
-      if (p.step % stride === 0 || i === pending.length - 1) flush(p.step);
-      p.loss.dispose();
-      p.gradNorm.dispose();
-    });
-    pending.length = 0;
-    return bad;
-  };
-
+  let model: Model | null = null;
+  let trainer: Trainer | null = null;
+  let status: RunStatus = "ok";
+  let detail: RunOutcome["status_detail"] = null;
+  let stoppedEarly = false;
+  let at = s.step; // the step being taken (for a failure's detail)
   try {
-    const init = rngFromSeed(c.seed, STREAM_INIT);
-    model = createModel(c.cell, {
-      task: c.task,
-      inputSize: taskInputSize(spec),
-      outputSize: taskOutputSize(spec),
-      hidden: c.hidden,
-      uniform: () => init.nextFloat(),
-      alpha: c.alpha,
-      seqLength: taskSteps(spec),
-      layers,
-    });
-    if (c.probeAt.includes(0)) await probe(0);
+    model = modelOf(c, spec);
+    if (!ck.resume && c.probeAt.includes(0)) {
+      s.probes.push(await probeRecord(model, spec, probeBatch, 0));
+    }
     trainer = createTrainer(model, { adam: c.optimizer, clipNorm: c.clipNorm ?? undefined });
-    const stream = batchStream(spec, c.seed, c.batch);
-    let windowStart = performance.now();
-    let windowSteps = 0;
+    if (ck.resume) trainer.restore(ck.resume.trainer);
+    const stream = batchStream(spec, c.seed, c.batch, ck.resume?.stream);
+    const tr = trainer;
+    const checkpoint = async () => {
+      if (!ck.save) return;
+      await drainLosses(s, pending, stride, false);
+      const run = {
+        ...s,
+        solve: solve.state(),
+        elapsedS: s.elapsedS + (performance.now() - started) / 1000,
+      };
+      await ck.save({ run, stream: stream.position(), trainer: tr.state() });
+    };
+    let window = { start: performance.now(), steps: 0 };
     let lastYield = performance.now();
-    for (step = 1; step <= c.steps; step++) {
+    while (s.step < c.steps) {
       // The step loop never waits on I/O, so signal handlers (Ctrl-C) and progress redraws would
       // starve; give the event loop a turn about ten times a second.
       if (performance.now() - lastYield > 100) {
@@ -266,6 +233,11 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
         lastYield = performance.now();
       }
       if (hooks.shouldStop?.()) throw new RunInterrupted("interrupted");
+      if (hooks.shouldSuspend?.()) {
+        await checkpoint();
+        throw new RunSuspended(s.step);
+      }
+      const step = at = s.step + 1;
       const batch = stream.next();
       const t0 = performance.now();
       // Not in a tidy of ours: an eager step replaces model.params with tensors that must outlive it.
@@ -273,62 +245,59 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
       const out = trainer.step(x, y);
       x.dispose();
       y.dispose();
-      stepMs.push(performance.now() - t0);
+      s.stepMs.push(performance.now() - t0);
+      s.step = step;
       pending.push({ step, loss: out.loss, gradNorm: out.gradNorm });
-      windowSteps++;
+      window.steps++;
       hooks.onStep?.(step);
       const isEval = step % c.evalEvery === 0 || step === c.steps;
       const isProbe = c.probeAt.includes(step);
       if (isEval || isProbe) {
-        const bad = await drain();
-        if (bad) {
+        await drainLosses(s, pending, stride, true);
+        if (s.bad) {
           status = "diverged";
-          detail = bad;
+          detail = s.bad;
           break;
         }
       }
       if (isEval) {
-        last = await evaluateTestSet(trainer.sync(), test, step);
-        const point = curve[curve.length - 1];
-        Object.assign(point, {
-          test_loss: last.test_loss,
-          test_mse: last.test_mse,
-          test_accuracy: last.test_accuracy,
-        });
+        const last = s.lastEval = await evaluateTestSet(trainer.sync(), test, step);
+        const { test_loss, test_mse, test_accuracy } = last;
+        Object.assign(s.curve[s.curve.length - 1], { test_loss, test_mse, test_accuracy });
         const now = performance.now();
         hooks.onEval?.({
           ...last,
-          train_loss: lastTrainLoss ?? NaN,
-          steps_per_s: windowSteps / Math.max(1e-9, (now - windowStart) / 1000),
+          train_loss: s.lastTrainLoss ?? NaN,
+          steps_per_s: window.steps / Math.max(1e-9, (now - window.start) / 1000),
         });
-        windowStart = now;
-        windowSteps = 0;
-        if (!Number.isFinite(last.test_loss)) {
+        window = { start: now, steps: 0 };
+        if (!Number.isFinite(test_loss)) {
           status = "diverged";
-          detail = { step, reason: `test loss is ${last.test_loss}` };
+          detail = { step, reason: `test loss is ${test_loss}` };
           break;
         }
         stoppedEarly = solve.observe(last, step === c.steps).stop;
       }
       // A run stopped early is probed where it stopped when the suite probes at the end.
-      if (isProbe || (stoppedEarly && c.probeAt.includes(c.steps))) await probe(step);
+      if (isProbe || (stoppedEarly && c.probeAt.includes(c.steps))) {
+        s.probes.push(await probeRecord(trainer.sync(), spec, probeBatch, step));
+      }
       if (stoppedEarly) break;
+      if (ck.every && step % ck.every === 0 && step < c.steps) await checkpoint();
     }
   } catch (e) {
-    if (e instanceof RunInterrupted) throw e;
+    if (e instanceof RunInterrupted || e instanceof RunSuspended) throw e;
     status = "failed";
     detail = {
-      step: step || null,
+      step: at || null,
       reason: (e instanceof Error ? e.message : String(e)).split("\n")[0],
     };
   } finally {
-    for (const p of pending) {
-      p.loss.dispose();
-      p.gradNorm.dispose();
-    }
+    disposePending(pending);
     trainer?.dispose();
     if (model) disposeModel(model);
   }
+  const last = s.lastEval;
   const solved = status === "ok" && last !== null &&
     (c.task === "adding"
       ? last.test_mse !== null && last.test_mse <= c.solved.mse
@@ -340,20 +309,21 @@ export async function trainRun(c: RunConfig, hooks: RunHooks = {}): Promise<RunO
       test_loss: last?.test_loss ?? null,
       test_mse: last?.test_mse ?? null,
       test_accuracy: last?.test_accuracy ?? null,
-      final_train_loss: lastTrainLoss,
+      final_train_loss: s.lastTrainLoss,
       baseline_loss: baselineLoss(spec),
       solved,
       // The rule's answer whatever happened later: a run that solved and then diverged solved.
       steps_to_solve: solve.stepsToSolve,
     },
     stopped_early: stoppedEarly,
-    end_step: stepMs.length,
-    curve,
-    probes,
+    end_step: s.stepMs.length,
+    ...(s.resumedFrom.length ? { resumed_from: s.resumedFrom } : {}),
+    curve: s.curve,
+    probes: s.probes,
     timing: {
-      median_step_ms: median(stepMs),
-      total_s: (performance.now() - started) / 1000,
-      steps_done: stepMs.length,
+      median_step_ms: median(s.stepMs),
+      total_s: s.elapsedS + (performance.now() - started) / 1000,
+      steps_done: s.stepMs.length,
     },
   };
 }

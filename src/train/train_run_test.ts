@@ -1,8 +1,17 @@
 import { initBackend } from "../backend.ts";
 import { expandGrid, validateSuite } from "../suite/suite.ts";
 import { assert, assertEquals, assertGreater, assertMatch } from "../testing/assert.ts";
-import { CURVE_POINTS, curveStride, RunInterrupted, trainRun } from "./train_run.ts";
+import {
+  CURVE_POINTS,
+  curveStride,
+  RunInterrupted,
+  type RunOutcome,
+  type RunSnapshot,
+  RunSuspended,
+  trainRun,
+} from "./train_run.ts";
 import type { RunConfig } from "../results/schema.ts";
+import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 
 const backend = Deno.env.get("CI") === "true" ? "tensorflow" : "auto";
 
@@ -143,4 +152,68 @@ Deno.test("a long run's curve holds window means, with a point at every evaluati
   for (const p of out.curve) assert(Number.isFinite(p.train_loss));
   // The evaluation points carry the test metrics.
   assert(out.curve.filter((p) => p.test_loss !== undefined).length === Math.floor(steps / 100) + 1);
+});
+
+/** A record's results: all but timing (wall clock) and resumed_from (how it was trained). */
+function results(o: RunOutcome) {
+  const { timing: _t, resumed_from: _r, ...rest } = o;
+  return JSON.parse(JSON.stringify({ ...rest, steps_done: o.timing.steps_done }));
+}
+
+Deno.test("a run resumed from any of its checkpoints ends with the uninterrupted run's results", async () => {
+  await initBackend(backend, { warn: () => {} });
+  const dir = await Deno.makeTempDir();
+  const id = { config_hash: "h", code_version: "v", engine: "e" };
+  for (
+    const over of [
+      { steps: 12, evalEvery: 3, probeAt: ["init", 5, "end"] },
+      { cells: ["gru+attn"], tasks: ["copy"], lengths: [4], symbols: 3, steps: 10, evalEvery: 4 },
+      // solved at 3, confirmed at 6, stops at 9: checkpoints inside the solve rule's window
+      { tasks: ["adding"], steps: 30, solved: { mse: 10 }, stopWhenSolved: { patience: 2 } },
+      // a curve of window means (stride 2): checkpoints inside a window
+      { steps: 1005, evalEvery: 500, hidden: 4, batch: 4, testSize: 4 },
+    ]
+  ) {
+    const c = await config(over);
+    const plain = await trainRun(c);
+    const paths: string[] = [];
+    const every = c.steps > 100 ? 333 : 2;
+    const saved = await trainRun(c, {}, {
+      every,
+      save: async (snap) => {
+        const p = `${dir}/${paths.length}.ckpt`;
+        await writeCheckpoint(p, { ...id, steps: c.steps }, snap);
+        paths.push(p);
+      },
+    });
+    assertEquals(results(saved), results(plain), "checkpoints change nothing");
+    assertGreater(paths.length, 1);
+    for (const p of paths) {
+      const read = await readCheckpoint(p, id);
+      assert(read?.ok);
+      const r = await trainRun(c, {}, { resume: read.snapshot });
+      assertEquals(results(r), results(plain), `resumed from step ${read.meta.step}`);
+      assertEquals(r.resumed_from, [read.meta.step]);
+    }
+  }
+});
+
+Deno.test("a suspended run saves a checkpoint at the next step boundary and is not recorded", async () => {
+  await initBackend(backend, { warn: () => {} });
+  const c = await config({ steps: 20 });
+  let steps = 0;
+  const snaps: RunSnapshot[] = [];
+  let thrown: unknown;
+  try {
+    await trainRun(c, { onStep: () => steps++, shouldSuspend: () => steps >= 7 }, {
+      save: (s) => Promise.resolve(void snaps.push(structuredClone(s))),
+    });
+  } catch (e) {
+    thrown = e;
+  }
+  assert(thrown instanceof RunSuspended);
+  assertEquals(thrown.step, 7);
+  assertEquals(snaps.map((s) => s.run.step), [7]);
+  const r = await trainRun(c, {}, { resume: snaps[0] });
+  assertEquals(results(r), results(await trainRun(c)));
 });

@@ -45,9 +45,11 @@ export async function trainChains(o: TrainChainsOptions): Promise<TrainChainsSum
     file,
     ran: 0,
     skipped: 0,
+    elsewhere: 0,
     diverged: 0,
     failed: 0,
     interrupted: false,
+    suspended: false,
     chains: [],
   };
   // trainGrid numbers the runs it is given (one at a time here): number them across the search.
@@ -78,10 +80,12 @@ export async function trainChains(o: TrainChainsOptions): Promise<TrainChainsSum
       const rung = state.next;
       const s = await trainGrid({ ...o, runs: [rung], progress });
       summary.ran += s.ran;
+      summary.elsewhere += s.elsewhere;
       summary.diverged += s.diverged;
       summary.failed += s.failed;
-      if (s.interrupted) {
-        summary.interrupted = true;
+      if (s.interrupted || s.suspended) {
+        summary.interrupted = s.interrupted;
+        summary.suspended = s.suspended;
         return summary;
       }
       trainedHere.add(rung.hash);

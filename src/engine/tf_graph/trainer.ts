@@ -9,6 +9,7 @@
 import { tf } from "../tf.ts";
 import type { Params } from "../cells/mod.ts";
 import type { Trainer } from "../eager.ts";
+import { readTrainerState, type TrainerState, writeTrainerState } from "../trainer_state.ts";
 import type { Model } from "../model.ts";
 import type { Adam } from "../optim.ts";
 import type { Operation, Out } from "./graph.ts";
@@ -169,6 +170,19 @@ export class GraphTrainer implements Trainer {
       this.stale = false;
     }
     return this.model;
+  }
+
+  state(): TrainerState {
+    this.sync();
+    return readTrainerState(this.model, this.optimizer);
+  }
+
+  /** Replaces weights, moments and step, and writes them into the session's variables. */
+  restore(s: TrainerState): void {
+    if (this.disposed) throw new Error("trainer: used after dispose()");
+    writeTrainerState(this.model, this.optimizer, s);
+    this.stale = false;
+    if (this.built) this.upload();
   }
 
   /** Syncs and closes the session. */
