@@ -65,6 +65,21 @@ function layerParams<T>(p: TensorMap<T>, layers: number, k: number, cell: Cell):
   return out;
 }
 
+/** Layer `k`'s weights as its steps use them, and how their gradients map back (if they do). */
+interface LayerWeights<T> {
+  weights: TensorMap<T>;
+  backward?(g: TensorMap<T>): TensorMap<T>;
+}
+
+/** Every layer's weights, formed once per pass (the cell's `weights` hook, where it has one). */
+function layerWeightsOf<T>(o: Ops<T>, s: NetSpec, p: TensorMap<T>): LayerWeights<T>[] {
+  const cell = CELLS[s.base];
+  return Array.from({ length: s.layers }, (_, k) => {
+    const lp = layerParams(p, s.layers, k, cell);
+    return cell.weights ? cell.weights(o, lp, s.cfg) : { weights: lp };
+  });
+}
+
 function chunksOf(T: number, chunk: number): [number, number][] {
   const size = Math.min(T, chunk);
   const out: [number, number][] = [];
@@ -102,8 +117,9 @@ function forward<T>(
   p: TensorMap<T>,
   x: T,
   keep: boolean,
-): { runs: LayerRun<T>[][]; chunks: [number, number][]; Bp: number } {
+): { runs: LayerRun<T>[][]; chunks: [number, number][]; Bp: number; lw: LayerWeights<T>[] } {
   const cell = CELLS[s.base], L = s.layers, P = s.parts;
+  const lw = layerWeightsOf(o, s, p);
   const { B, T, H } = s.head;
   if (!(P >= 1 && B % P === 0)) throw new Error(`batch ${B} does not split into ${P} parts`);
   const Bp = B / P, I = s.inputSize;
@@ -135,12 +151,12 @@ function forward<T>(
           ]);
         }),
       };
-      layers.push(runLayer(o, cell, s.cfg, layerParams(p, L, k, cell), input, chunks, Bp, keep));
+      layers.push(runLayer(o, cell, s.cfg, lw[k].weights, input, chunks, Bp, keep));
     }
     if (stepsMade) o.dispose(bySteps(0)); // the raw inputs x_t are read by forward steps only
     return layers;
   });
-  return { runs, chunks, Bp };
+  return { runs, chunks, Bp, lw };
 }
 
 function runLayer<T>(
@@ -159,7 +175,9 @@ function runLayer<T>(
   const saved: T[][] = [];
   chunks.forEach(([a, b], c) => {
     const n = b - a;
-    const xp = o.reshape(o.add(o.matMul(input.rows(c), p.W_x), p.b), [n, Bp, -1]);
+    // The projection's bias is the cell's `b` where its steps use one (modReLU's is not).
+    const proj = o.matMul(input.rows(c), p.W_x);
+    const xp = o.reshape(p.b ? o.add(proj, p.b) : proj, [n, Bp, -1]);
     const pieces = cell.stepInputs
       ? cell.stepInputs(o, xp, n, cfg)
       : o.unstack(xp, n).map((t) => [t]);
@@ -221,7 +239,7 @@ export function lossAndGradsOf<T>(
 ): Pass<T> {
   const cell = CELLS[s.base], L = s.layers, P = s.parts;
   const { T, H } = s.head;
-  const { runs, chunks, Bp } = forward(o, s, p, x, true);
+  const { runs, chunks, Bp, lw } = forward(o, s, p, x, true);
 
   // Readout and loss; its backward gives the direct dL/dh_t of the top layer and the readout's
   // gradients.
@@ -245,7 +263,7 @@ export function lossAndGradsOf<T>(
   runs.forEach((layers, q) => {
     let direct: (t: number) => T | null = (t) => directOf(t)?.[q] ?? null;
     for (let k = L - 1; k >= 0; k--) {
-      const run = layers[k], lp = layerParams(p, L, k, cell);
+      const run = layers[k], lp = lw[k].weights;
       const back = backwardLayer(o, cell, s.cfg, lp, run, direct, T, opts.probe ?? false);
       dhs[q][k] = back.dh;
       const below: T[] = new Array(T);
@@ -287,6 +305,17 @@ export function lossAndGradsOf<T>(
     grads[name] = list.length === 1 ? list[0] : o.addN(list);
     if (list.length > 1) o.dispose(list);
   }
+  // Weights formed from parameters: their summed gradients chained back to the parameters'.
+  lw.forEach(({ weights, backward }, k) => {
+    if (!backward) return;
+    const full = (name: string) => L === 1 ? name : `l${k}.${name}`;
+    const g: TensorMap<T> = {};
+    for (const name of Object.keys(weights)) {
+      g[name] = grads[full(name)];
+      delete grads[full(name)];
+    }
+    for (const [name, t] of Object.entries(backward(g))) grads[full(name)] = t;
+  });
   const dh = memo((k) => {
     const at = (t: number) => P > 1 ? o.concat(dhs.map((layers) => layers[k][t]), 0) : dhs[0][k][t];
     return o.stack(Array.from({ length: T }, (_, t) => at(t)));

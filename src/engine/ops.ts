@@ -61,6 +61,9 @@ export interface Ops<T> {
   maximum(a: T, b: T): T;
   addN(ts: readonly T[]): T;
   sqrt(a: T): T;
+  abs(a: T): T;
+  /** −1, 0 or 1 by the sign of each element (sign(0) = 0). */
+  sign(a: T): T;
 
   tanh(a: T): T;
   sigmoid(a: T): T;

@@ -54,7 +54,10 @@ export interface StepInput<T> {
 export interface BackwardStep<T> {
   /** dL/d(xp_t): gradient of the input projection x_t W_x + b, [B, G·H]. */
   dx: T;
-  /** dL/d of the recurrent pre-activation (h_{t-1} W_h [+ b_h]); omit when it equals dx. */
+  /**
+   * A second per-step gradient for `paramGrads`: by default dL/d of the recurrent pre-activation
+   * (h_{t-1} W_h [+ b_h]); omit when it equals dx.
+   */
   drec?: T;
   /** dL/dh_{t-1} through this step (null at t = 0, where it is not needed). */
   dhPrev: T | null;
@@ -90,6 +93,18 @@ export interface Cell {
   shapes(I: number, H: number): Record<string, number[]>;
   /** The documented, seeded initialiser (tfjs tensors on the current backend). */
   init(opts: InitOptions): Params;
+  /**
+   * Maps the layer's parameters to the weights its steps use, once per pass, with the chain rule
+   * back: `backward` takes the gradients of the weights (summed over every step, part and chunk)
+   * and returns the parameters' (expRNN: W_h = expm(A − Aᵀ)). Without it the steps use the
+   * parameters themselves. The driver adds the weights' `b` to the input projection where there
+   * is one.
+   */
+  weights?<T>(
+    o: Ops<T>,
+    p: TensorMap<T>,
+    cfg: CellConfig,
+  ): { weights: TensorMap<T>; backward(g: TensorMap<T>): TensorMap<T> };
   /** Projects parameters back onto their allowed set after an update (IndRNN's |u| bound). */
   constrain?<T>(o: Ops<T>, p: TensorMap<T>, cfg: CellConfig): TensorMap<T>;
   /**

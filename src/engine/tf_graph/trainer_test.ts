@@ -2,7 +2,8 @@ import { initBackend, tf } from "../../backend.ts";
 import { assert, assertEquals, assertThrows } from "../../testing/assert.ts";
 import { eagerTrainer, type Trainer } from "../eager.ts";
 import { relativeError } from "../gradcheck.ts";
-import { createModel, disposeModel, type Task } from "../model.ts";
+import { CELL_NAMES, createModel, disposeModel, type Task } from "../model.ts";
+import { CELLS } from "../cells/mod.ts";
 import { createAdam } from "../optim.ts";
 import { createTrainer } from "../trainer.ts";
 import { mulberry32, randomBatch } from "../_test_rng.ts";
@@ -63,6 +64,8 @@ for (
     ["indrnn", 2],
     ["gru+attn", 1],
     ["mingru", 2],
+    // Every cell whose steps use weights formed from its parameters (the `weights` hook).
+    ...CELL_NAMES.filter((c) => CELLS[c].weights).map((c) => [c, 2] as const),
   ] as const
 ) {
   Deno.test(`${cell} ×${layers}: graph training steps match eager ones (Adam, clipping, constraint)`, async () => {
