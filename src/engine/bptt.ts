@@ -25,6 +25,7 @@ import { matrixParamGrads } from "./cells/_common.ts";
 import type { BaseCellName, Cell, CellConfig, Stacked, State } from "./cells/mod.ts";
 import { headLoss, type HeadSpec, prepareTargets, readout } from "./heads.ts";
 import type { Ops, TensorMap } from "./ops.ts";
+import { layerParamName } from "./param_names.ts";
 
 /** What a network pass is built for (static shapes). */
 export interface NetSpec {
@@ -61,7 +62,7 @@ export interface Pass<T> {
 function layerParams<T>(p: TensorMap<T>, layers: number, k: number, cell: Cell): TensorMap<T> {
   if (layers === 1) return p;
   const out: TensorMap<T> = {};
-  for (const name of cell.paramNames) out[name] = p[`l${k}.${name}`];
+  for (const name of cell.paramNames) out[name] = p[layerParamName(layers, k, name)];
   return out;
 }
 
@@ -286,7 +287,7 @@ export function lossAndGradsOf<T>(
           },
         };
         const g = (cell.paramGrads ?? matrixParamGrads)(o, stacked, lp);
-        for (const [name, t] of Object.entries(g)) addGrad(L === 1 ? name : `l${k}.${name}`, t);
+        for (const [name, t] of Object.entries(g)) addGrad(layerParamName(L, k, name), t);
         if (k > 0) {
           // dL/dh_t of the layer below through this layer's input projection: dxp_t W_xᵀ.
           const dIn = o.reshape(o.matMul(stacked.dx, lp.W_x, false, true), [n, Bp, H]);
@@ -308,7 +309,7 @@ export function lossAndGradsOf<T>(
   // Weights formed from parameters: their summed gradients chained back to the parameters'.
   lw.forEach(({ weights, backward }, k) => {
     if (!backward) return;
-    const full = (name: string) => L === 1 ? name : `l${k}.${name}`;
+    const full = (name: string) => layerParamName(L, k, name);
     const g: TensorMap<T> = {};
     for (const name of Object.keys(weights)) {
       g[name] = grads[full(name)];

@@ -67,9 +67,16 @@ export {
   adamUpdate,
   clipByGlobalNorm,
   createAdam,
+  createOptimizer,
   disposeAdam,
   globalNorm,
+  type Optimizer,
+  type OptimizerName,
+  type OptimizerOptions,
+  OPTIMIZERS,
+  type ParamGroup,
 } from "./optim.ts";
+export { expm, expmAdjoint } from "./expm.ts";
 export { graphAvailable } from "./tf_graph/runtime.ts";
 export { ADDING_TOLERANCE, evaluate, type Evaluation, predict } from "./evaluate.ts";
 export { normal, type Uniform } from "./init.ts";

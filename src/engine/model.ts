@@ -10,6 +10,9 @@ import { tf } from "./tf.ts";
 import { type BaseCellName, type Cell, type CellConfig, CELLS, type Params } from "./cells/mod.ts";
 import { bias, glorotUniform, type Uniform } from "./init.ts";
 import type { Task } from "./task.ts";
+import { layerParamName } from "./param_names.ts";
+
+export { baseParamName, layerParamName } from "./param_names.ts";
 
 export { type Task, TASKS } from "./task.ts";
 
@@ -94,11 +97,6 @@ export function cellConfig(
       ? Math.pow(2, 1 / model.seqLength)
       : undefined,
   };
-}
-
-/** The name of layer `k`'s cell parameter `name` in a model of `layers` layers. */
-export function layerParamName(layers: number, k: number, name: string): string {
-  return layers === 1 ? name : `l${k}.${name}`;
 }
 
 /** Throws unless `layers` is a whole number in 1 … {@link MAX_LAYERS}. */

@@ -10,6 +10,7 @@ import { tf } from "../tf.ts";
 import type { LossAndGrads } from "../eager.ts";
 import type { Params } from "../cells/mod.ts";
 import { cellConfig, type Model, paramShapes } from "../model.ts";
+import { lrGroupsOf, type Optimizer } from "../optim.ts";
 import { Graph, Session, sessionConfig } from "./graph.ts";
 import { loadTfC, type TfC, TfError } from "./tf_c.ts";
 import { batchParts, buildTrainGraph, type GraphSpec, type TrainGraph } from "./train_graph.ts";
@@ -87,8 +88,10 @@ export function graphAvailable(): boolean {
 export function specOf(
   model: Model,
   batchShape: readonly number[],
-  opts: { recall?: number } = {},
+  opts: { recall?: number; optimizer?: Pick<Optimizer, "name" | "lr" | "groups"> } = {},
 ): GraphSpec {
+  const opt = opts.optimizer;
+  const lrGroup = opt ? nonZero(lrGroupsOf(opt, Object.keys(model.params)).index) : {};
   const recurrentMax = cellConfig(model).recurrentMax;
   return {
     base: model.base,
@@ -106,7 +109,13 @@ export function specOf(
     lstmBlock: true,
     fusedAdam: true,
     ...(opts.recall ? { recall: opts.recall } : {}),
+    ...(opt && opt.name !== "adam" ? { optimizer: opt.name } : {}),
+    ...(Object.keys(lrGroup).length ? { lrGroup } : {}),
   };
+}
+
+function nonZero(index: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(index).filter(([, i]) => i > 0));
 }
 
 /** A stable key of a spec. */

@@ -19,6 +19,12 @@ import {
   adamScalarValues,
   clipByGlobalNormOf,
   globalNormOf,
+  lrGroupsOf,
+  type Optimizer,
+  type OptimizerName,
+  rmspropRule,
+  type RmspropScalars,
+  rmspropScalarValues,
 } from "../optim.ts";
 import type { Task } from "../task.ts";
 import { type Graph, type Operation, type Out } from "./graph.ts";
@@ -51,6 +57,13 @@ export interface GraphSpec {
   lstmBlock: boolean;
   /** Adam as TensorFlow's `ResourceApplyAdam` kernel (else the element-wise rule). */
   fusedAdam: boolean;
+  /** The optimiser the update applies (default Adam). */
+  optimizer?: OptimizerName;
+  /**
+   * Parameters with a learning rate of their own: name → index of its rate among the optimiser's
+   * distinct rates (`lrGroupsOf`; 0, the main rate, for every name not listed).
+   */
+  lrGroup?: Record<string, number>;
   /** Copy: the loss is the recall loss over the last `recall` steps (the probe's); else all. */
   recall?: number;
 }
@@ -98,12 +111,12 @@ export interface TrainGraph {
   /** Per-step scalar of the update: the clip norm (∞ = off). */
   clip: Out;
   /**
-   * Adam's per-step scalars: the placeholders, and their values for an optimiser at step t
-   * (1-based), in the same order.
+   * The optimiser's per-step scalars: the placeholders, and their values for an optimiser at
+   * step t (1-based), in the same order.
    */
   adam: {
     feeds: Out[];
-    values(o: { lr: number; beta1: number; beta2: number; epsilon: number }, t: number): number[];
+    values(o: Optimizer, t: number): number[];
   };
   /** Run these to apply one update. */
   update: Operation[];
@@ -167,9 +180,14 @@ export function buildTrainGraph(
   const gradNorm = globalNormOf(o, grads);
   const clip = g.placeholder([]);
   const clipped = clipByGlobalNormOf(o, grads, clip, gradNorm);
-  const { applied, adam } = spec.fusedAdam
-    ? fusedAdam(g, names, params, m, v, clipped)
-    : ruleAdam(g, o, names, params, m, v, clipped);
+  const groups = 1 + Math.max(0, ...Object.values(spec.lrGroup ?? {}));
+  const group = (k: string) => spec.lrGroup?.[k] ?? 0;
+  const slots = { names, params, m, v, grads: clipped, groups, group };
+  const { applied, adam } = spec.optimizer === "rmsprop"
+    ? ruleRmsprop(g, o, slots)
+    : spec.fusedAdam
+    ? fusedAdam(g, slots)
+    : ruleAdam(g, o, slots);
 
   // The cell's constraint, on reads that follow the update (control edges), written back.
   const update: Operation[] = [];
@@ -223,18 +241,16 @@ type Adam = Pick<TrainGraph, "adam"> & { applied: Record<string, Operation> };
  * Adam as `ResourceApplyAdam`: p −= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε'), which is `adamRule`
  * exactly with ε' = ε·√(1−β2ᵗ).
  */
-function fusedAdam(
-  g: Graph,
-  names: string[],
-  params: Record<string, GraphVariable>,
-  m: Record<string, GraphVariable>,
-  v: Record<string, GraphVariable>,
-  grads: Record<string, Out>,
-): Adam {
+function fusedAdam(g: Graph, slots: Slots): Adam {
+  const { names, params, m, v, grads } = slots;
   const feeds = Array.from({ length: 6 }, () => g.placeholder([]));
-  const [beta1Power, beta2Power, lr, beta1, beta2, epsilon] = feeds;
+  const [beta1Power, beta2Power, lr0, beta1, beta2, epsilon] = feeds;
+  // One learning-rate feed per parameter group after the main one.
+  const lrs = [lr0, ...Array.from({ length: slots.groups - 1 }, () => g.placeholder([]))];
+  feeds.push(...lrs.slice(1));
   const applied: Record<string, Operation> = {};
   for (const k of names) {
+    const lr = lrs[slots.group(k)];
     applied[k] = g.op("ResourceApplyAdam", [
       params[k].handle,
       m[k].handle,
@@ -254,22 +270,39 @@ function fusedAdam(
       feeds,
       values: (o, t) => {
         const b1p = Math.pow(o.beta1, t), b2p = Math.pow(o.beta2, t);
-        return [b1p, b2p, o.lr, o.beta1, o.beta2, o.epsilon * Math.sqrt(1 - b2p)];
+        const { lrs } = lrGroupsOf(o, names);
+        return [
+          b1p,
+          b2p,
+          lrs[0],
+          o.beta1,
+          o.beta2,
+          o.epsilon * Math.sqrt(1 - b2p),
+          ...lrs.slice(1),
+        ];
       },
     },
   };
 }
 
+/** What an optimiser's update is built over. */
+interface Slots {
+  names: string[];
+  params: Record<string, GraphVariable>;
+  m: Record<string, GraphVariable>;
+  v: Record<string, GraphVariable>;
+  grads: Record<string, Out>;
+  /** Distinct learning rates (parameter groups), and each parameter's. */
+  groups: number;
+  group(name: string): number;
+}
+
+const assignTo = (g: Graph, vr: GraphVariable, value: Out, after: Operation[] = []) =>
+  g.op("AssignVariableOp", [vr.handle, value], { dtype: { type: DT.float } }, after);
+
 /** Adam as `adamRule`'s element-wise ops, each result assigned to its variable. */
-function ruleAdam(
-  g: Graph,
-  o: ReturnType<typeof graphOps>,
-  names: string[],
-  params: Record<string, GraphVariable>,
-  m: Record<string, GraphVariable>,
-  v: Record<string, GraphVariable>,
-  grads: Record<string, Out>,
-): Adam {
+function ruleAdam(g: Graph, o: ReturnType<typeof graphOps>, slots: Slots): Adam {
+  const { names, params, m, v, grads } = slots;
   const keys = [
     "beta1",
     "oneMinusBeta1",
@@ -281,11 +314,18 @@ function ruleAdam(
   ] as const;
   const feeds = keys.map(() => g.placeholder([]));
   const s = Object.fromEntries(keys.map((k, i) => [k, feeds[i]])) as unknown as AdamScalars<Out>;
+  // One step-size feed (lr / (1 − β1ᵗ)) per parameter group after the main one.
+  const stepSizes = [
+    s.stepSize,
+    ...Array.from({ length: slots.groups - 1 }, () => g.placeholder([])),
+  ];
+  feeds.push(...stepSizes.slice(1));
   const applied: Record<string, Operation> = {};
   const assign = (vr: GraphVariable, value: Out, after: Operation[] = []) =>
-    g.op("AssignVariableOp", [vr.handle, value], { dtype: { type: DT.float } }, after);
+    assignTo(g, vr, value, after);
   for (const k of names) {
-    const r = adamRule(o, params[k].read, m[k].read, v[k].read, grads[k], s);
+    const sk = slots.group(k) ? { ...s, stepSize: stepSizes[slots.group(k)] } : s;
+    const r = adamRule(o, params[k].read, m[k].read, v[k].read, grads[k], sk);
     // Each assignment's value is computed from reads of the old values, so it follows them; the
     // parameter's assignment also carries the moments' as control inputs, so that running it
     // runs all three.
@@ -297,7 +337,41 @@ function ruleAdam(
       feeds,
       values: (opt, t) => {
         const values = adamScalarValues(opt, t);
-        return keys.map((k) => values[k]);
+        const { lrs } = lrGroupsOf(opt, names);
+        return [
+          ...keys.map((k) => values[k]),
+          ...lrs.slice(1).map((lr) => adamScalarValues({ ...opt, lr }, t).stepSize),
+        ];
+      },
+    },
+  };
+}
+
+/** RMSprop as `rmspropRule`'s element-wise ops (its slot is v; m is left as it is). */
+function ruleRmsprop(g: Graph, o: ReturnType<typeof graphOps>, slots: Slots): Adam {
+  const { names, params, v, grads } = slots;
+  const keys = ["rho", "oneMinusRho", "lr", "epsilon"] as const;
+  const feeds = keys.map(() => g.placeholder([]));
+  const s = Object.fromEntries(keys.map((k, i) => [k, feeds[i]])) as unknown as RmspropScalars<
+    Out
+  >;
+  const lrs = [s.lr, ...Array.from({ length: slots.groups - 1 }, () => g.placeholder([]))];
+  feeds.push(...lrs.slice(1));
+  const applied: Record<string, Operation> = {};
+  for (const k of names) {
+    const r = rmspropRule(o, params[k].read, v[k].read, grads[k], {
+      ...s,
+      lr: lrs[slots.group(k)],
+    });
+    applied[k] = assignTo(g, params[k], r.p, [assignTo(g, v[k], r.v)]);
+  }
+  return {
+    applied,
+    adam: {
+      feeds,
+      values: (opt) => {
+        const values = rmspropScalarValues(opt);
+        return [...keys.map((k) => values[k]), ...lrGroupsOf(opt, names).lrs.slice(1)];
       },
     },
   };

@@ -51,7 +51,7 @@ export class GraphTrainer implements Trainer {
   /** The compiled graph for a batch of `x`'s shape (rebuilt, state carried over, on a change). */
   private graphFor(x: tf.Tensor3D): Built {
     if (this.disposed) throw new Error("trainer: used after dispose()");
-    const spec = { ...specOf(this.model, x.shape), ...this.kernels };
+    const spec = { ...specOf(this.model, x.shape, { optimizer: this.optimizer }), ...this.kernels };
     const key = specKey(spec);
     if (this.built?.key === key) return this.built;
     this.close();
