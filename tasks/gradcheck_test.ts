@@ -51,7 +51,7 @@ Deno.test("the reference generator defines exactly the registry's cells", async 
     src.indexOf("CELL_DEFS = {"),
     src.indexOf("\n}\n", src.indexOf("CELL_DEFS = {")),
   );
-  const defined = [...table.matchAll(/^    "(\w+)": \(/gm)].map((m) => m[1]);
+  const defined = [...table.matchAll(/^ {4}"(\w+)": \(/gm)].map((m) => m[1]);
   assertEquals(defined, CELL_NAMES);
 });
 

@@ -20,16 +20,19 @@
  *
  * @module
  */
-import { CELLS } from "./cells/mod.ts";
 import { matrixParamGrads } from "./cells/_common.ts";
-import type { BaseCellName, Cell, CellConfig, Stacked, State } from "./cells/mod.ts";
+import type { Cell, CellConfig, Stacked, State } from "./cells/types.ts";
 import { headLoss, type HeadSpec, prepareTargets, readout } from "./heads.ts";
 import type { Ops, TensorMap } from "./ops.ts";
 import { layerParamName } from "./param_names.ts";
 
-/** What a network pass is built for (static shapes). */
+/**
+ * The one description of a network on a batch shape, shared by both executors: the cell's math
+ * (handed over by the caller, so no executor looks a cell up by name), its constants, the stack,
+ * the readout and every parameter's shape (static shapes).
+ */
 export interface NetSpec {
-  base: BaseCellName;
+  cell: Cell;
   cfg: CellConfig;
   layers: number;
   inputSize: number;
@@ -37,7 +40,12 @@ export interface NetSpec {
   head: HeadSpec;
   /** Independent row blocks of the batch (B must be a multiple); 1 on the eager executor. */
   parts: number;
+  /** Every parameter's shape by its model name: the cell's layer by layer, then the readout's. */
+  shapes: Record<string, number[]>;
 }
+
+/** A network's description for a batch shape [B, T, …] in `parts` row blocks. */
+export type NetOf = (batchShape: readonly number[], parts: number) => NetSpec;
 
 /** What a pass computes besides the loss. */
 export interface PassOptions {
@@ -74,7 +82,7 @@ interface LayerWeights<T> {
 
 /** Every layer's weights, formed once per pass (the cell's `weights` hook, where it has one). */
 function layerWeightsOf<T>(o: Ops<T>, s: NetSpec, p: TensorMap<T>): LayerWeights<T>[] {
-  const cell = CELLS[s.base];
+  const cell = s.cell;
   return Array.from({ length: s.layers }, (_, k) => {
     const lp = layerParams(p, s.layers, k, cell);
     return cell.weights ? cell.weights(o, lp, s.cfg) : { weights: lp };
@@ -119,7 +127,7 @@ function forward<T>(
   x: T,
   keep: boolean,
 ): { runs: LayerRun<T>[][]; chunks: [number, number][]; Bp: number; lw: LayerWeights<T>[] } {
-  const cell = CELLS[s.base], L = s.layers, P = s.parts;
+  const cell = s.cell, L = s.layers, P = s.parts;
   const lw = layerWeightsOf(o, s, p);
   const { B, T, H } = s.head;
   if (!(P >= 1 && B % P === 0)) throw new Error(`batch ${B} does not split into ${P} parts`);
@@ -238,7 +246,7 @@ export function lossAndGradsOf<T>(
   y: T,
   opts: PassOptions & { probe?: boolean } = {},
 ): Pass<T> {
-  const cell = CELLS[s.base], L = s.layers, P = s.parts;
+  const cell = s.cell, L = s.layers, P = s.parts;
   const { T, H } = s.head;
   const { runs, chunks, Bp, lw } = forward(o, s, p, x, true);
 

@@ -56,3 +56,30 @@ Deno.test("the library has no import cycles", async () => {
   for (const m of graph.keys()) visit(m, []);
   assertEquals(cycles, []);
 });
+
+/** The local modules `entry` reaches through value imports (type-only imports are erased). */
+async function codeReach(entry: string): Promise<Set<string>> {
+  const graph = await moduleGraph(entry);
+  const seen = new Set<string>();
+  const visit = (m: string) => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    for (const d of graph.get(m) ?? []) if (graph.has(d)) visit(d);
+  };
+  visit(entry);
+  return new Set([...seen].map((s) => s.replace(/^.*\/src\//, "src/")));
+}
+
+Deno.test("the graph executor knows no cell: it reaches neither the registry nor the model", async () => {
+  for (const f of ["runtime.ts", "train_graph.ts", "trainer.ts", "profile.ts"]) {
+    const reach = await codeReach(new URL(`./tf_graph/${f}`, import.meta.url).href);
+    for (const bad of ["src/engine/cells/mod.ts", "src/engine/model.ts", "src/engine/eager.ts"]) {
+      assertEquals(reach.has(bad), false, `tf_graph/${f} reaches ${bad}`);
+    }
+  }
+});
+
+Deno.test("the BPTT driver is handed its cell: it reaches no registry", async () => {
+  const reach = await codeReach(new URL("./bptt.ts", import.meta.url).href);
+  assertEquals(reach.has("src/engine/cells/mod.ts"), false);
+});

@@ -55,9 +55,9 @@ export interface Model {
   inputSize: number;
   hidden: number;
   outputSize: number;
-  /** LeakyReLU slope (`rnn_leaky`). */
+  /** The LeakyReLU slope asked for (read by `rnn_leaky`'s `configure`). */
   alpha: number;
-  /** The sequence length the model was built for (IndRNN's bound), if given. */
+  /** The sequence length the model was built for (read by IndRNN's init and bound), if given. */
   seqLength?: number;
   /** Stacked recurrent layers (1 … {@link MAX_LAYERS}); layer k ≥ 1 reads layer k−1's states. */
   layers: number;
@@ -86,17 +86,12 @@ export function cellOf(model: Pick<Model, "base">): Cell {
   return CELLS[model.base];
 }
 
-/** Per-cell constants of a model. */
+/** Per-cell constants of a model: H and the cell's own settings (its `configure` hook). */
 export function cellConfig(
   model: Pick<Model, "base" | "hidden" | "alpha" | "seqLength">,
 ): CellConfig {
-  return {
-    hidden: model.hidden,
-    alpha: model.alpha,
-    recurrentMax: model.base === "indrnn" && model.seqLength
-      ? Math.pow(2, 1 / model.seqLength)
-      : undefined,
-  };
+  const own = CELLS[model.base].configure?.({ alpha: model.alpha, seqLength: model.seqLength });
+  return { hidden: model.hidden, ...own };
 }
 
 /** Throws unless `layers` is a whole number in 1 … {@link MAX_LAYERS}. */

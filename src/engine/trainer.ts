@@ -9,7 +9,10 @@ import { eagerTrainer, type Trainer } from "./eager.ts";
 import { type EnginePath, resolvePath } from "./loss_and_grads.ts";
 import type { Model } from "./model.ts";
 import { createOptimizer, type OptimizerOptions } from "./optim.ts";
-import { graphTrainer } from "./tf_graph/trainer.ts";
+import { netOf } from "./net_spec.ts";
+import type { Optimizer } from "./optim.ts";
+import type { GraphSpec } from "./tf_graph/train_graph.ts";
+import { type GraphTrainer, graphTrainer as graphTrainerOf } from "./tf_graph/trainer.ts";
 
 /** Options of {@link createTrainer}. */
 export interface TrainerOptions {
@@ -31,4 +34,17 @@ export function createTrainer(model: Model, opts: TrainerOptions): Trainer {
   return resolvePath(opts.path) === "graph"
     ? graphTrainer(model, optimizer, opts.clipNorm)
     : eagerTrainer(model, optimizer, { clipNorm: opts.clipNorm });
+}
+
+/**
+ * A trainer of `model` on the graph path (call only where `graphAvailable()`), handing the graph
+ * executor the model's network description; `kernels` can turn the fused kernels off.
+ */
+export function graphTrainer(
+  model: Model,
+  optimizer: Optimizer,
+  clipNorm?: number,
+  kernels: Partial<Pick<GraphSpec, "lstmBlock" | "fusedAdam">> = {},
+): GraphTrainer {
+  return graphTrainerOf(model, optimizer, netOf(model), clipNorm, kernels);
 }

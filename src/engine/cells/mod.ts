@@ -28,6 +28,7 @@ export type {
   Cell,
   CellConfig,
   InitOptions,
+  ModelSettings,
   Params,
   Stacked,
   State,

@@ -34,14 +34,22 @@ export interface InitOptions {
   seqLength?: number;
 }
 
-/** Per-cell constants. */
+/** The model's options a cell's own settings may depend on ({@link Cell.configure}). */
+export interface ModelSettings {
+  /** The LeakyReLU slope a model was asked for (`rnn_leaky`; the cell's default otherwise). */
+  alpha?: number;
+  /** Sequence length the model is meant for (IndRNN's recurrent bound 2^{1/T}). */
+  seqLength?: number;
+}
+
+/**
+ * Per-model constants of a cell: the hidden width H and the cell's own settings by name, as its
+ * `configure` hook makes them (`rnn_leaky`: `alpha`; `indrnn`: `recurrentMax`).
+ */
 export interface CellConfig {
   /** Hidden width H. */
   hidden: number;
-  /** The LeakyReLU slope. */
-  alpha: number;
-  /** IndRNN: bound on |u| (2^{1/T}); undefined = unconstrained. */
-  recurrentMax?: number;
+  readonly [setting: string]: number | undefined;
 }
 
 /** One step's input: the projection x_t W_x + b in the cell's pieces, and the raw input x_t. */
@@ -93,6 +101,11 @@ export interface Cell {
   shapes(I: number, H: number): Record<string, number[]>;
   /** The documented, seeded initialiser (tfjs tensors on the current backend). */
   init(opts: InitOptions): Params;
+  /**
+   * The cell's own constants from the model's options, merged into {@link CellConfig} (the
+   * LeakyReLU slope, IndRNN's bound); none when absent.
+   */
+  configure?(settings: ModelSettings): Partial<Record<string, number>>;
   /**
    * Maps the layer's parameters to the weights its steps use, once per pass, with the chain rule
    * back: `backward` takes the gradients of the weights (summed over every step, part and chunk)

@@ -9,10 +9,9 @@
  *
  * @module
  */
-import { type BaseCellName, CELLS } from "../cells/mod.ts";
 import { lossAndGradsOf, type NetSpec } from "../bptt.ts";
 import { recallWeights } from "../heads.ts";
-import { layerParamName } from "../model.ts";
+import { layerParamName } from "../param_names.ts";
 import {
   adamRule,
   type AdamScalars,
@@ -26,33 +25,18 @@ import {
   type RmspropScalars,
   rmspropScalarValues,
 } from "../optim.ts";
-import type { Task } from "../task.ts";
 import { type Graph, type Operation, type Out } from "./graph.ts";
 import { graphOps } from "./graph_ops.ts";
 import { DT } from "./tf_c.ts";
 
-/** What a training graph is built for. */
+/**
+ * What a training graph is built for: the network (the driver's description, with the cell's
+ * math handed over; `net.parts` is the batch split: each part's rows are an independent chain
+ * through time, and the parts' per-step ops run side by side on TensorFlow's inter-op threads)
+ * and the executor's own choices.
+ */
 export interface GraphSpec {
-  base: BaseCellName;
-  task: Task;
-  inputSize: number;
-  hidden: number;
-  outputSize: number;
-  layers: number;
-  /** The `+attn` readout. */
-  attention: boolean;
-  /** LeakyReLU slope (`rnn_leaky`). */
-  alpha: number;
-  /** IndRNN's bound on |u| after each update, if any. */
-  recurrentMax?: number;
-  batch: number;
-  steps: number;
-  /**
-   * Parts the batch is split into: each part's rows are an independent chain through time, and
-   * the parts' per-step ops run side by side on TensorFlow's inter-op threads. `batch` must be a
-   * multiple.
-   */
-  parts: number;
+  net: NetSpec;
   /** LSTM forward steps on TensorFlow's `LSTMBlockCell` kernel (else element-wise ops). */
   lstmBlock: boolean;
   /** Adam as TensorFlow's `ResourceApplyAdam` kernel (else the element-wise rule). */
@@ -129,32 +113,10 @@ function variable(g: Graph, shape: number[]): GraphVariable {
   return { handle, read, shape, init, assign };
 }
 
-/** The driver's view of a graph spec. */
-export function netSpecOf(spec: GraphSpec): NetSpec {
-  return {
-    base: spec.base,
-    cfg: { hidden: spec.hidden, alpha: spec.alpha, recurrentMax: spec.recurrentMax },
-    layers: spec.layers,
-    inputSize: spec.inputSize,
-    head: {
-      task: spec.task,
-      attention: spec.attention,
-      B: spec.batch,
-      T: spec.steps,
-      H: spec.hidden,
-      O: spec.outputSize,
-    },
-    parts: spec.parts,
-  };
-}
-
-/** Builds the training graph of `spec` into `g`, with parameter shapes `shapes`. */
-export function buildTrainGraph(
-  g: Graph,
-  spec: GraphSpec,
-  shapes: Record<string, number[]>,
-): TrainGraph {
-  const { batch: B, steps: T, inputSize: I } = spec;
+/** Builds the training graph of `spec` into `g`. */
+export function buildTrainGraph(g: Graph, spec: GraphSpec): TrainGraph {
+  const net = spec.net, shapes = net.shapes;
+  const { B, T } = net.head, I = net.inputSize;
   const params: Record<string, GraphVariable> = {};
   const m: Record<string, GraphVariable> = {}, v: Record<string, GraphVariable> = {};
   for (const [k, s] of Object.entries(shapes)) {
@@ -165,13 +127,12 @@ export function buildTrainGraph(
   const reads = Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.read]));
   const o = graphOps(g, {
     lstmBlock: spec.lstmBlock,
-    hidden: spec.hidden,
+    hidden: net.cfg.hidden,
     weights: Object.values(reads),
   });
 
   const x = g.placeholder([B, T, I]);
-  const y = spec.task === "adding" ? g.placeholder([B]) : g.placeholder([B, T], DT.int32);
-  const net = netSpecOf(spec);
+  const y = net.head.task === "adding" ? g.placeholder([B]) : g.placeholder([B, T], DT.int32);
   const stepWeights = spec.recall ? recallWeights(T, B, spec.recall) : undefined;
   const pass = lossAndGradsOf(o, net, reads, x, y, { probe: true, stepWeights });
   const grads = pass.grads;
@@ -191,11 +152,11 @@ export function buildTrainGraph(
 
   // The cell's constraint, on reads that follow the update (control edges), written back.
   const update: Operation[] = [];
-  const cell = CELLS[spec.base];
+  const cell = net.cell;
   const constrained = new Set<string>();
   if (cell.constrain) {
-    for (let k = 0; k < spec.layers; k++) {
-      const full = (n: string) => layerParamName(spec.layers, k, n);
+    for (let k = 0; k < net.layers; k++) {
+      const full = (n: string) => layerParamName(net.layers, k, n);
       const after: Record<string, Out> = {};
       for (const n of cell.paramNames) {
         after[n] = {
@@ -228,7 +189,7 @@ export function buildTrainGraph(
     loss: pass.loss,
     gradNorm,
     grads,
-    dh: Array.from({ length: spec.layers }, (_, k) => pass.dh(k)),
+    dh: Array.from({ length: net.layers }, (_, k) => pass.dh(k)),
     clip,
     adam,
     update,

@@ -7,7 +7,7 @@ import { CELLS } from "../cells/mod.ts";
 import { createAdam, createOptimizer } from "../optim.ts";
 import { createTrainer } from "../trainer.ts";
 import { mulberry32, randomBatch } from "../_test_rng.ts";
-import { graphTrainer } from "./trainer.ts";
+import { graphTrainer } from "../trainer.ts";
 
 const I = 3, H = 6, TOL = 1e-4;
 /** Parameters and moments after several steps at a large learning rate (rounding compounds). */
