@@ -4,8 +4,8 @@
 For every cell (rnn_tanh, rnn_relu, rnn_leaky, irnn, indrnn, lstm, gru, mingru, exprnn — the
 engine's registry, src/engine/cells/mod.ts, which a test keeps equal to CELL_DEFS below — each
 with and without the attention readout), both tasks (adding, copy) and 1 or 2 stacked layers, this draws small
-random weights and a batch, runs the recurrence written out step by step as in CELLS.md (the
-math contract, docs/cells.md), and writes one JSON
+random weights and a batch, runs the recurrence written out step by step as in docs/cells.md (the
+math contract), and writes one JSON
 file in that contract's format with the loss,
 the norms ||dL/dh_t|| over the batch and dL/dparam for every parameter.
 
@@ -47,7 +47,7 @@ def load_torch():
     return torch
 
 
-# ---------------------------------------------------------------- cell steps (CELLS.md)
+# ---------------------------------------------------------------- cell steps (docs/cells.md)
 # Each step takes the layer's parameters p, the input x_t [B, I] and the state, and returns the
 # new state. The state is (h,) for every cell but the LSTM, which carries (h, c).
 
@@ -169,7 +169,7 @@ def split_cell(cell):
 # ---------------------------------------------------------------- forward pass and loss
 
 def layer_params(params, k, layers):
-    """Layer k's cell parameters without their `l{k}.` prefix (CELLS.md: only files with more
+    """Layer k's cell parameters without their `l{k}.` prefix (docs/cells.md: only files with more
     than one layer carry it)."""
     if layers == 1:
         return params
@@ -199,7 +199,7 @@ def run_layers(base, params, x, layers, alpha, H, nudge=None):
                 state[0].retain_grad()
             out.append(state[0])
         hs.append(out)
-        inputs = out  # layer k+1 reads layer k's states (CELLS.md, stacked layers)
+        inputs = out  # layer k+1 reads layer k's states (docs/cells.md, stacked layers)
     return hs
 
 
@@ -308,7 +308,7 @@ def file_name(cell, task, seed, T, layers):
 
 
 def build(cell, task, seed, B, T, H, layers):
-    """One reference case as an ordered dict (the key order of CELLS.md's file format)."""
+    """One reference case as an ordered dict (the key order of docs/cells.md's file format)."""
     I = O = COPY_SYMBOLS
     if task == "adding":
         I, O = 2, 1

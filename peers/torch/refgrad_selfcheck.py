@@ -56,7 +56,7 @@ def tensors(doc):
 def torch_module(base, P, I, H, layers):
     """A torch.nn.RNN/LSTM/GRU whose weights are *views* of our parameters (so grads flow back to
     P): PyTorch stores weight_ih [G*H, I] = W_x^T and weight_hh [G*H, H] = W_h^T, LSTM gates in
-    the order i, f, g, o and GRU gates r, z, n, as CELLS.md. RNN/LSTM have one bias in CELLS.md:
+    the order i, f, g, o and GRU gates r, z, n, as docs/cells.md. RNN/LSTM have one bias in docs/cells.md:
     b_ih = b, b_hh = 0; GRU: b_ih = b, b_hh = b_h."""
     kind = {"rnn_tanh": "RNN", "rnn_relu": "RNN", "irnn": "RNN", "indrnn": "RNN", "lstm": "LSTM",
             "gru": "GRU"}[base]

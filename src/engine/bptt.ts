@@ -8,7 +8,7 @@
  * - the batch split into `parts` independent row blocks (each an independent chain through time
  *   and through the layers, so that the graph executor runs them side by side on TensorFlow's
  *   inter-op threads: a 64×128×512 matmul does not split across cores by itself);
- * - the stacking: layer k ≥ 1 runs over layer k−1's states (CELLS.md, "Stacked layers"), and
+ * - the stacking: layer k ≥ 1 runs over layer k−1's states (docs/cells.md, "Stacked layers"), and
  *   its input gradient Σ dxp_t W_xᵀ is the direct gradient of the layer below;
  * - the readout on the top layer (`heads.ts`), whose backward gives the *direct* dL/dh_t, to
  *   which the backward recurrence adds the gradient through step t+1 — that sum is the total
@@ -66,7 +66,7 @@ export interface Pass<T> {
   dh: (layer: number) => T;
 }
 
-/** Layer `k`'s cell parameters under their CELLS.md names. */
+/** Layer `k`'s cell parameters under their docs/cells.md names. */
 function layerParams<T>(p: TensorMap<T>, layers: number, k: number, cell: Cell): TensorMap<T> {
   if (layers === 1) return p;
   const out: TensorMap<T> = {};

@@ -1,6 +1,6 @@
 /**
  * A model: a stack of recurrent layers of one cell (optionally with the attention readout) and a
- * task head, as plain tensors named as in CELLS.md (W_x, W_h | u, b, b_h, W_q, W_o, b_o). With
+ * task head, as plain tensors named as in docs/cells.md (W_x, W_h | u, b, b_h, W_q, W_o, b_o). With
  * more than one layer each cell parameter carries its layer's prefix (`l0.W_x`, `l1.W_x`, …);
  * the readout's names never do.
  *
@@ -61,7 +61,7 @@ export interface Model {
   seqLength?: number;
   /** Stacked recurrent layers (1 … {@link MAX_LAYERS}); layer k ≥ 1 reads layer k−1's states. */
   layers: number;
-  /** Weights by CELLS.md name; replaced (never mutated) by updates. */
+  /** Weights by docs/cells.md name; replaced (never mutated) by updates. */
   params: Params;
 }
 

@@ -103,10 +103,10 @@ export interface Ops<T> {
 
   /**
    * Capability: one LSTM step as a fused kernel (TensorFlow's `LSTMBlockCell`), from the raw
-   * input x_t, c_{t-1}, h_{t-1} and the cell's weights (gate order i, f, g, o as in CELLS.md).
+   * input x_t, c_{t-1}, h_{t-1} and the cell's weights (gate order i, f, g, o as in docs/cells.md).
    */
   lstmBlock?(x: T, cPrev: T, hPrev: T, W_x: T, W_h: T, b: T): LstmStep<T>;
 }
 
-/** Named tensors (parameters, gradients, Adam moments), by their CELLS.md names. */
+/** Named tensors (parameters, gradients, Adam moments), by their docs/cells.md names. */
 export type TensorMap<T> = Record<string, T>;

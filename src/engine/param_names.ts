@@ -1,7 +1,7 @@
 /**
  * The one spelling of a stacked model's parameter names: with more than one layer, layer k's cell
  * parameter `name` is `l{k}.name` (`l0.W_x`, `l1.W_x`, …); one-layer models and the readout
- * (`W_q`, `W_o`, `b_o`) use the bare CELLS.md names (docs/cells.md, "Stacked layers").
+ * (`W_q`, `W_o`, `b_o`) use the bare names of docs/cells.md (its "Stacked layers").
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * The interface every cell implements. A cell is one file holding, side by side in the notation of
- * `../shared/reference/CELLS.md`, its forward step, its backward step and its initialiser, written
+ * `docs/cells.md`, its forward step, its backward step and its initialiser, written
  * once against the tensor-operations interface {@link Ops} and so run by every executor (eager
  * tfjs and TensorFlow graph emission).
  *
@@ -16,7 +16,7 @@ import type { tf } from "../tf.ts";
 import type { Uniform } from "../init.ts";
 import type { Ops, TensorMap } from "../ops.ts";
 
-/** A model's parameters as tfjs tensors, by their CELLS.md names (W_x, W_h, b, b_h, u, …). */
+/** A model's parameters as tfjs tensors, by their docs/cells.md names (W_x, W_h, b, b_h, u, …). */
 export type Params = TensorMap<tf.Tensor>;
 
 /** The recurrent state after one step: h, plus c for the LSTM. */
@@ -95,7 +95,7 @@ export interface Cell {
   gates: number;
   /** The state carries c besides h (LSTM). */
   hasCellState?: boolean;
-  /** Names of the parameters, in CELLS.md order. */
+  /** Names of the parameters, in docs/cells.md order. */
   paramNames: readonly string[];
   /** Parameter shapes for input width I and hidden width H. */
   shapes(I: number, H: number): Record<string, number[]>;
