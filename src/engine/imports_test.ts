@@ -1,4 +1,5 @@
 import { assert, assertEquals } from "../testing/assert.ts";
+import { codeReach } from "../testing/module_graph.ts";
 
 interface InfoModule {
   specifier: string;
@@ -56,19 +57,6 @@ Deno.test("the library has no import cycles", async () => {
   for (const m of graph.keys()) visit(m, []);
   assertEquals(cycles, []);
 });
-
-/** The local modules `entry` reaches through value imports (type-only imports are erased). */
-async function codeReach(entry: string): Promise<Set<string>> {
-  const graph = await moduleGraph(entry);
-  const seen = new Set<string>();
-  const visit = (m: string) => {
-    if (seen.has(m)) return;
-    seen.add(m);
-    for (const d of graph.get(m) ?? []) if (graph.has(d)) visit(d);
-  };
-  visit(entry);
-  return new Set([...seen].map((s) => s.replace(/^.*\/src\//, "src/")));
-}
 
 Deno.test("the graph executor knows no cell: it reaches neither the registry nor the model", async () => {
   for (const f of ["runtime.ts", "train_graph.ts", "trainer.ts", "profile.ts"]) {
