@@ -55,8 +55,8 @@ export interface Model {
   inputSize: number;
   hidden: number;
   outputSize: number;
-  /** The LeakyReLU slope asked for (read by `rnn_leaky`'s `configure`). */
-  alpha: number;
+  /** The LeakyReLU slope asked for, if any (read by `rnn_leaky`'s `configure`, default 0.01). */
+  alpha?: number;
   /** The sequence length the model was built for (read by IndRNN's init and bound), if given. */
   seqLength?: number;
   /** Stacked recurrent layers (1 … {@link MAX_LAYERS}); layer k ≥ 1 reads layer k−1's states. */
@@ -73,7 +73,7 @@ export interface ModelOptions {
   hidden: number;
   /** U[0,1) source for the seeded initialisers. */
   uniform: Uniform;
-  /** LeakyReLU slope α (default 0.01). */
+  /** LeakyReLU slope α (`rnn_leaky`'s default when absent). */
   alpha?: number;
   /** Sequence length T: IndRNN initialises u in (2^{−1/T}, 2^{1/T}) and keeps |u| ≤ 2^{1/T}. */
   seqLength?: number;
@@ -156,7 +156,7 @@ export function createModel(cellName: string, opts: ModelOptions): Model {
     inputSize: opts.inputSize,
     hidden: H,
     outputSize: opts.outputSize,
-    alpha: opts.alpha ?? 0.01,
+    ...(opts.alpha !== undefined ? { alpha: opts.alpha } : {}),
     ...(opts.seqLength ? { seqLength: opts.seqLength } : {}),
     layers: L,
     params,
