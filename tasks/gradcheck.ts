@@ -33,7 +33,11 @@ import { graphAvailable } from "../src/engine/tf_graph/runtime.ts";
 /** The project's own references (`peers/torch/refgrad.py`), always checked by default. */
 const OWN_DIR = "fixtures/grads";
 /** Independent references generated outside the project, checked too where present. */
-const OUTSIDE_DIRS = ["../shared/reference/grads", "../shared/reference/grads-stacked"];
+const OUTSIDE_DIRS = [
+  "../shared/reference/grads",
+  "../shared/reference/grads-stacked",
+  "../shared/reference/grads-exprnn",
+];
 
 const FLAGS = {
   backend: BACKEND_FLAG,

@@ -1,5 +1,6 @@
 import { runScript } from "../src/testing/run_script.ts";
 import { assertEquals, assertMatch } from "../src/testing/assert.ts";
+import { CELL_NAMES, TASKS } from "../src/engine/model.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 /** The project's own references (`peers/torch/refgrad.py`). */
@@ -7,7 +8,11 @@ const OWN = "fixtures/grads";
 const OWN_COUNT = [...Deno.readDirSync(`${ROOT}${OWN}`)].filter((e) => e.name.endsWith(".json"))
   .length;
 /** The independent references outside the project, where a checkout has them. */
-const OUTSIDE = ["../shared/reference/grads", "../shared/reference/grads-stacked"];
+const OUTSIDE = [
+  "../shared/reference/grads",
+  "../shared/reference/grads-stacked",
+  "../shared/reference/grads-exprnn",
+];
 const outside = OUTSIDE.filter((d) => {
   try {
     return Deno.statSync(`${ROOT}${d}`).isDirectory;
@@ -27,8 +32,27 @@ async function gradcheck(...args: string[]): Promise<{ code: number; out: string
 }
 
 Deno.test("the project's references cover every cell, ± attention, both tasks, 1 and 2 layers", () => {
-  // 7 base cells (irnn is rnn_relu's math) × {plain, +attn} × {adding, copy} × {1, 2 layers}.
-  assertEquals(OWN_COUNT, 56);
+  // Every registry cell × {plain, +attn} × {adding, copy} × {1, 2 layers}, and nothing else.
+  const names = new Set(
+    [...Deno.readDirSync(`${ROOT}${OWN}`)].map((e) => e.name).filter((n) => n.endsWith(".json")),
+  );
+  const expected = CELL_NAMES.flatMap((c) =>
+    [c, `${c}_attn`].flatMap((f) =>
+      TASKS.flatMap((t) => [`${f}-${t}-s3-T9.json`, `${f}-${t}-s3-T9-L2.json`])
+    )
+  );
+  assertEquals([...names].sort(), expected.sort());
+});
+
+Deno.test("the reference generator defines exactly the registry's cells", async () => {
+  // refgrad.py's CELL_DEFS is its own, independent float64 math for each registry cell.
+  const src = await Deno.readTextFile(`${ROOT}peers/torch/refgrad.py`);
+  const table = src.slice(
+    src.indexOf("CELL_DEFS = {"),
+    src.indexOf("\n}\n", src.indexOf("CELL_DEFS = {")),
+  );
+  const defined = [...table.matchAll(/^ {4}"(\w+)": \(/gm)].map((m) => m[1]);
+  assertEquals(defined, CELL_NAMES);
 });
 
 for (const backend of ["tensorflow", "wasm", "cpu"]) {

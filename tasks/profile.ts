@@ -30,8 +30,9 @@ import {
 } from "../src/engine/mod.ts";
 import type { Task } from "../src/engine/model.ts";
 import { nodeStats, summarize } from "../src/engine/tf_graph/profile.ts";
-import { graphThreads, specOf } from "../src/engine/tf_graph/runtime.ts";
-import { graphTrainer } from "../src/engine/tf_graph/trainer.ts";
+import { graphSpecOf } from "../src/engine/loss_and_grads.ts";
+import { graphTrainer } from "../src/engine/trainer.ts";
+import { graphThreads } from "../src/engine/tf_graph/runtime.ts";
 
 const FLAGS = {
   cell: {
@@ -113,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
   let meta: Uint8Array | null = null;
   const tracedMs = step((m) => meta = m);
   const p = summarize(nodeStats(meta!));
-  const th = graphThreads(), parts = specOf(model, x.shape).parts;
+  const th = graphThreads(), parts = graphSpecOf(model, x.shape).net.parts;
   const ms = (us: number) => (us / 1000).toFixed(2);
 
   console.log(

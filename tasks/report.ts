@@ -6,7 +6,10 @@
  * @module
  */
 import { helpText, parseFlags, runCli, UsageError } from "../src/cli/args.ts";
+import { tryRenderPlayground } from "../src/playground/build.ts";
 import { buildReport, ReportInputError } from "../src/report/mod.ts";
+import { CELL_NAMES } from "../src/engine/model.ts";
+import { setCellOrder } from "../src/viz/cell_style.ts";
 
 const FLAGS = {
   results: {
@@ -57,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
     if (typeof v !== "string" || v.trim() === "") throw new UsageError(`--${k} needs a value`);
     return v;
   };
+  setCellOrder(CELL_NAMES); // the report's cell order and colours: the engine registry's
   let result;
   try {
     result = await buildReport({
@@ -66,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
       referencesPath: str("references"),
       run: str("run"),
       historyDir: str("history"),
+      playground: tryRenderPlayground,
     });
   } catch (e) {
     if (e instanceof ReportInputError) throw new UsageError(e.message);

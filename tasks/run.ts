@@ -8,7 +8,10 @@ import { BACKEND_CHOICES, BackendUnavailableError, initBackend } from "../src/ba
 import { BACKEND_FLAG, TF_LOG_FLAG } from "../src/cli/common_flags.ts";
 import { helpText, parseChoice, parseFlags, runCli, UsageError } from "../src/cli/args.ts";
 import { runBench } from "../src/bench/mod.ts";
+import { tryRenderPlayground } from "../src/playground/build.ts";
 import { buildReport } from "../src/report/mod.ts";
+import { CELL_NAMES } from "../src/engine/model.ts";
+import { setCellOrder } from "../src/viz/cell_style.ts";
 import { expandGrid, loadSuite, runCost } from "../src/suite/suite.ts";
 import { createProgress } from "../src/train/progress.ts";
 import { trainGrid } from "../src/train/train_suite.ts";
@@ -82,7 +85,13 @@ async function main(argv: string[]): Promise<number> {
     console.error(bench.table);
   }
   console.error("== 3/3 report");
-  const report = await buildReport({ resultsDir, benchDir, outDir: siteDir });
+  setCellOrder(CELL_NAMES); // the report's cell order and colours: the engine registry's
+  const report = await buildReport({
+    resultsDir,
+    benchDir,
+    outDir: siteDir,
+    playground: tryRenderPlayground,
+  });
   console.log(`\nReport: ${report.indexPath} (history: ${report.historyPath})`);
   for (const f of report.findings) console.log(`- ${f}`);
   console.log(`Findings and every chart's caption: ${report.findingsPath}`);

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Reference gradients for `deno task gradcheck`, computed by PyTorch autograd in float64.
 
-For every cell (rnn_tanh, rnn_relu, rnn_leaky, indrnn, lstm, gru, mingru, each with and without
-the attention readout), both tasks (adding, copy) and 1 or 2 stacked layers, this draws small
-random weights and a batch, runs the recurrence written out step by step as in CELLS.md (the
-math contract, ../shared/reference/CELLS.md from the repository root), and writes one JSON
+For every cell (rnn_tanh, rnn_relu, rnn_leaky, irnn, indrnn, lstm, gru, mingru, exprnn — the
+engine's registry, src/engine/cells/mod.ts, which a test keeps equal to CELL_DEFS below — each
+with and without the attention readout), both tasks (adding, copy) and 1 or 2 stacked layers, this draws small
+random weights and a batch, runs the recurrence written out step by step as in docs/cells.md (the
+math contract), and writes one JSON
 file in that contract's format with the loss,
 the norms ||dL/dh_t|| over the batch and dL/dparam for every parameter.
 
@@ -29,9 +30,7 @@ import os
 import random
 import sys
 
-CELLS = ("rnn_tanh", "rnn_relu", "rnn_leaky", "indrnn", "lstm", "gru", "mingru")
 TASKS = ("adding", "copy")
-GATES = {"rnn_tanh": 1, "rnn_relu": 1, "rnn_leaky": 1, "indrnn": 1, "lstm": 4, "gru": 3, "mingru": 2}
 ALPHA = 0.01      # LeakyReLU slope of rnn_leaky, written into every file
 COPY_SYMBOLS = 10  # copy task: 0 = blank, 1..8 = data symbols, 9 = delimiter (I = O = 10)
 COPY_LEN = 3       # how many symbols the copy task has to remember
@@ -48,22 +47,27 @@ def load_torch():
     return torch
 
 
-# ---------------------------------------------------------------- cell steps (CELLS.md)
+# ---------------------------------------------------------------- cell steps (docs/cells.md)
 # Each step takes the layer's parameters p, the input x_t [B, I] and the state, and returns the
 # new state. The state is (h,) for every cell but the LSTM, which carries (h, c).
 
-def act(cell, a, alpha):
-    if cell == "rnn_tanh":
-        return torch.tanh(a)
-    if cell in ("rnn_relu", "indrnn"):
-        return torch.relu(a)
-    return torch.where(a > 0, a, alpha * a)  # rnn_leaky: a if a > 0 else alpha * a
-
-
-def step_simple(cell, p, x, state, alpha):
-    # h_t = act(x_t W_x + h_{t-1} W_h + b)
+def step_tanh(p, x, state, alpha):
+    # h_t = tanh(x_t W_x + h_{t-1} W_h + b)
     (h,) = state
-    return (act(cell, x @ p["W_x"] + h @ p["W_h"] + p["b"], alpha),)
+    return (torch.tanh(x @ p["W_x"] + h @ p["W_h"] + p["b"]),)
+
+
+def step_relu(p, x, state, alpha):
+    # h_t = relu(x_t W_x + h_{t-1} W_h + b)
+    (h,) = state
+    return (torch.relu(x @ p["W_x"] + h @ p["W_h"] + p["b"]),)
+
+
+def step_leaky(p, x, state, alpha):
+    # h_t = leaky(x_t W_x + h_{t-1} W_h + b), leaky(a) = a if a > 0 else alpha * a
+    (h,) = state
+    a = x @ p["W_x"] + h @ p["W_h"] + p["b"]
+    return (torch.where(a > 0, a, alpha * a),)
 
 
 def step_indrnn(p, x, state, alpha):
@@ -100,24 +104,61 @@ def step_mingru(p, x, state, alpha):
     return ((1 - u) * h + u * ac,)
 
 
+def exprnn_weights(p):
+    # Lezcano-Casado & Martinez-Rubio 2019: W_h = expm(A - A^T), once per pass. PyTorch's
+    # matrix_exp and autograd through it are an independent check of the engine's adjoint.
+    return {**p, "W_h": torch.linalg.matrix_exp(p["A"] - p["A"].T)}
+
+
+def step_exprnn(p, x, state, alpha):
+    # a = x_t W_x + h_{t-1} W_h; h_t = sign(a) * relu(|a| + b) (modReLU, Arjovsky et al. 2016)
+    (h,) = state
+    a = x @ p["W_x"] + h @ p["W_h"]
+    return (torch.sign(a) * torch.relu(a.abs() + p["b"]),)
+
+
+def simple_shapes(G, extra=()):
+    return lambda I, H: [("W_x", [I, G * H]), ("W_h", [H, G * H]), ("b", [G * H])] + [
+        (n, [G * H]) for n in extra]
+
+
+# Every cell: its step, its parameters' names and shapes for input width I and hidden width H
+# (in the order the files list them), and the weights its steps use formed from them.
+CELL_DEFS = {
+    "rnn_tanh": (step_tanh, simple_shapes(1)),
+    "rnn_relu": (step_relu, simple_shapes(1)),
+    "rnn_leaky": (step_leaky, simple_shapes(1)),
+    "irnn": (step_relu, simple_shapes(1)),  # rnn_relu's math; only its initialisation differs
+    "indrnn": (step_indrnn, lambda I, H: [("W_x", [I, H]), ("u", [H]), ("b", [H])]),
+    "lstm": (step_lstm, simple_shapes(4)),
+    "gru": (step_gru, simple_shapes(3, ("b_h",))),
+    "mingru": (step_mingru, lambda I, H: [("W_x", [I, 2 * H]), ("b", [2 * H])]),
+    "exprnn": (step_exprnn, lambda I, H: [("W_x", [I, H]), ("A", [H, H]), ("b", [H])],
+               exprnn_weights),
+}
+CELLS = tuple(CELL_DEFS)
+
+
+def cell_def(cell):
+    """The definition of a base cell; raises on a name this generator does not know."""
+    if cell not in CELL_DEFS:
+        raise ValueError(f"unknown cell {cell!r}; known: {', '.join(CELL_DEFS)}")
+    return CELL_DEFS[cell]
+
+
 def step(cell, p, x, state, alpha):
-    if cell in ("rnn_tanh", "rnn_relu", "rnn_leaky"):
-        return step_simple(cell, p, x, state, alpha)
-    return {"indrnn": step_indrnn, "lstm": step_lstm, "gru": step_gru, "mingru": step_mingru}[cell](
-        p, x, state, alpha)
+    return cell_def(cell)[0](p, x, state, alpha)
+
+
+def weights(cell, p):
+    """The weights the steps of `cell` use, formed from its parameters p."""
+    d = cell_def(cell)
+    return d[2](p) if len(d) > 2 else p
 
 
 def cell_param_shapes(cell, I, H):
     """Names and shapes of one layer's parameters, in the order the files list them."""
-    G = GATES[cell]
-    if cell == "indrnn":
-        return [("W_x", [I, H]), ("u", [H]), ("b", [H])]
-    if cell == "mingru":
-        return [("W_x", [I, G * H]), ("b", [G * H])]
-    shapes = [("W_x", [I, G * H]), ("W_h", [H, G * H]), ("b", [G * H])]
-    if cell == "gru":
-        shapes.append(("b_h", [G * H]))
-    return shapes
+    return cell_def(cell)[1](I, H)
 
 
 def split_cell(cell):
@@ -128,7 +169,7 @@ def split_cell(cell):
 # ---------------------------------------------------------------- forward pass and loss
 
 def layer_params(params, k, layers):
-    """Layer k's cell parameters without their `l{k}.` prefix (CELLS.md: only files with more
+    """Layer k's cell parameters without their `l{k}.` prefix (docs/cells.md: only files with more
     than one layer carry it)."""
     if layers == 1:
         return params
@@ -146,7 +187,7 @@ def run_layers(base, params, x, layers, alpha, H, nudge=None):
     hs = []
     inputs = [x[:, t] for t in range(T)]
     for k in range(layers):
-        p = layer_params(params, k, layers)
+        p = weights(base, layer_params(params, k, layers))
         zero = torch.zeros(B, H, dtype=x.dtype)
         state = (zero, zero) if base == "lstm" else (zero,)
         out = []
@@ -158,7 +199,7 @@ def run_layers(base, params, x, layers, alpha, H, nudge=None):
                 state[0].retain_grad()
             out.append(state[0])
         hs.append(out)
-        inputs = out  # layer k+1 reads layer k's states (CELLS.md, stacked layers)
+        inputs = out  # layer k+1 reads layer k's states (docs/cells.md, stacked layers)
     return hs
 
 
@@ -267,7 +308,7 @@ def file_name(cell, task, seed, T, layers):
 
 
 def build(cell, task, seed, B, T, H, layers):
-    """One reference case as an ordered dict (the key order of CELLS.md's file format)."""
+    """One reference case as an ordered dict (the key order of docs/cells.md's file format)."""
     I = O = COPY_SYMBOLS
     if task == "adding":
         I, O = 2, 1
@@ -347,7 +388,7 @@ def main(argv=None):
     p.add_argument("--T", type=positive, default=9, help=f"steps, at least {2 * COPY_LEN + 1} for copy (default 9)")
     p.add_argument("--H", type=positive, default=5, help="hidden width (default 5)")
     p.add_argument("--cells", type=cell_list, default=[c + s for c in CELLS for s in ("", "+attn")],
-                   help="comma-separated cells, each optionally with +attn (default: all 14)")
+                   help=f"comma-separated cells, each optionally with +attn (default: all {2 * len(CELLS)})")
     p.add_argument("--tasks", type=task_list, default=list(TASKS), help="adding,copy (default both)")
     p.add_argument("--layers", type=layer_list, default=[1, 2], help="layer counts (default 1,2)")
     a = p.parse_args(argv)

@@ -56,9 +56,10 @@ def tensors(doc):
 def torch_module(base, P, I, H, layers):
     """A torch.nn.RNN/LSTM/GRU whose weights are *views* of our parameters (so grads flow back to
     P): PyTorch stores weight_ih [G*H, I] = W_x^T and weight_hh [G*H, H] = W_h^T, LSTM gates in
-    the order i, f, g, o and GRU gates r, z, n, as CELLS.md. RNN/LSTM have one bias in CELLS.md:
+    the order i, f, g, o and GRU gates r, z, n, as docs/cells.md. RNN/LSTM have one bias in docs/cells.md:
     b_ih = b, b_hh = 0; GRU: b_ih = b, b_hh = b_h."""
-    kind = {"rnn_tanh": "RNN", "rnn_relu": "RNN", "indrnn": "RNN", "lstm": "LSTM", "gru": "GRU"}[base]
+    kind = {"rnn_tanh": "RNN", "rnn_relu": "RNN", "irnn": "RNN", "indrnn": "RNN", "lstm": "LSTM",
+            "gru": "GRU"}[base]
     kw = {"nonlinearity": "tanh" if base == "rnn_tanh" else "relu"} if kind == "RNN" else {}
     mod = getattr(torch.nn, kind)(I, H, num_layers=layers, batch_first=True, dtype=f64, **kw)
     weights = {}
@@ -111,13 +112,26 @@ def nn_steps(base, P, X, layers, H):
 def formula_states(base, P, X, layers, alpha, H):
     """hs[k][t] for the cells PyTorch has no layer for, written differently from refgrad.step:
     rnn_leaky as F.linear + F.leaky_relu; minGRU as its unrolled closed form (every h_t a sum over
-    s <= t, none reading h_{t-1}, so there .grad would be the head's share only)."""
+    s <= t, none reading h_{t-1}, so there .grad would be the head's share only); expRNN with
+    W_h = expm(X) from the eigendecomposition of the Hermitian matrix -iX = U diag(mu) U^H
+    (X = A - A^T skew-symmetric, so expm(X) = U diag(e^{i mu}) U^H) instead of matrix_exp, and
+    modReLU as relu(|a| + b) * a / |a|."""
     B, T, _ = X.shape
     hs, inp = [], X
     for k in range(layers):
         p = rg.layer_params(P, k, layers)
         out = []
-        if base == "rnn_leaky":
+        if base == "exprnn":
+            X_ = p["A"] - p["A"].t()
+            mu, U = torch.linalg.eigh(-1j * X_.to(torch.complex128))
+            W_h = ((U * torch.exp(1j * mu)) @ U.conj().t()).real
+            h = torch.zeros(B, H, dtype=f64)
+            for t in range(T):
+                a = inp[:, t] @ p["W_x"] + h @ W_h
+                h = F.relu(a.abs() + p["b"]) * torch.where(a == 0, 0.0, a / a.abs())
+                h.retain_grad()
+                out.append(h)
+        elif base == "rnn_leaky":
             h = torch.zeros(B, H, dtype=f64)
             for t in range(T):
                 h = F.leaky_relu(F.linear(inp[:, t], p["W_x"].t(), p["b"]) + F.linear(h, p["W_h"].t()),
@@ -160,12 +174,12 @@ def check_outside(doc):
     our_norms = [[float(h.grad.norm()) for h in layer] for layer in hs]
     r = {}
     Q, _, _ = tensors(doc)
-    if base in ("rnn_leaky", "mingru"):
+    if base in ("rnn_leaky", "mingru", "exprnn"):
         hs2 = formula_states(base, Q, X, layers, alpha, H)
         r["states"] = max(rel_err(torch.stack(a), torch.stack(b)) for a, b in zip(hs, hs2))
         loss2 = outside_loss(task, hs2[-1], Q, Y, attn, H)
         loss2.backward()
-        if base == "rnn_leaky":
+        if base in ("rnn_leaky", "exprnn"):
             r["norms"] = max(rel_err(a, [float(h.grad.norm()) for h in b]) for a, b in zip(our_norms, hs2))
     else:
         # num_layers = L over the whole sequence: top states, last states, loss and param grads
@@ -202,7 +216,7 @@ def check_fd(doc, rng, eps=1e-6):
     P = {k: torch.tensor(v, dtype=f64) for k, v in doc["params"].items()}
     g = {k: torch.tensor(v, dtype=f64) for k, v in doc["param_grads"].items()}
     prefix = "l0." if layers > 1 else ""
-    rec = {"indrnn": "u", "mingru": "b"}.get(rg.split_cell(doc["cell"])[0], "W_h")
+    rec = {"indrnn": "u", "mingru": "b", "exprnn": "A"}.get(rg.split_cell(doc["cell"])[0], "W_h")
     names = [prefix + "W_x", (f"l{layers - 1}." if layers > 1 else "") + rec]
     errs = []
     for name in names:
@@ -238,7 +252,7 @@ def activity(doc):
     reproduces the kinks only if no pre-activation sits within rounding of 0, so that margin
     must be at least KINK_MARGIN. Returns (text, margin)."""
     base, _ = rg.split_cell(doc["cell"])
-    if base not in ("rnn_relu", "indrnn", "rnn_leaky"):
+    if base not in ("rnn_relu", "irnn", "indrnn", "rnn_leaky", "exprnn"):
         return "", math.inf
     layers = doc.get("layers", 1)
     P, X, _ = tensors(doc)
@@ -249,6 +263,10 @@ def activity(doc):
             p = rg.layer_params(P, k, layers)
             for t in range(doc["T"]):
                 prev = hs[k][t - 1] if t else torch.zeros_like(hs[k][0])
+                if base == "exprnn":  # the kinks of modReLU: a = 0 and |a| + b = 0
+                    a = inp[t] @ p["W_x"] + prev @ torch.linalg.matrix_exp(p["A"] - p["A"].t())
+                    margin = min(margin, float(a.abs().min()), float((a.abs() + p["b"]).abs().min()))
+                    continue
                 rec = p["u"] * prev if base == "indrnn" else prev @ p["W_h"]
                 margin = min(margin, float((inp[t] @ p["W_x"] + rec + p["b"]).abs().min()))
             inp = hs[k]

@@ -1,5 +1,5 @@
 /**
- * The `+attn` readout (CELLS.md): scaled dot-product attention of the last state over all states,
+ * The `+attn` readout (docs/cells.md): scaled dot-product attention of the last state over all states,
  * q = h_{T-1} W_q;  w = softmax_t(h_t · q / √H);  ctx = Σ_t w_t h_t.
  * It gives every step a direct path to the loss, one softmax away — so dL/dh_t for early t no
  * longer has to travel through the recurrence (Bahdanau et al. 2015; Vaswani et al. 2017 for the

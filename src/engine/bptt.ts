@@ -8,7 +8,7 @@
  * - the batch split into `parts` independent row blocks (each an independent chain through time
  *   and through the layers, so that the graph executor runs them side by side on TensorFlow's
  *   inter-op threads: a 64×128×512 matmul does not split across cores by itself);
- * - the stacking: layer k ≥ 1 runs over layer k−1's states (CELLS.md, "Stacked layers"), and
+ * - the stacking: layer k ≥ 1 runs over layer k−1's states (docs/cells.md, "Stacked layers"), and
  *   its input gradient Σ dxp_t W_xᵀ is the direct gradient of the layer below;
  * - the readout on the top layer (`heads.ts`), whose backward gives the *direct* dL/dh_t, to
  *   which the backward recurrence adds the gradient through step t+1 — that sum is the total
@@ -20,15 +20,19 @@
  *
  * @module
  */
-import { CELLS } from "./cells/mod.ts";
 import { matrixParamGrads } from "./cells/_common.ts";
-import type { BaseCellName, Cell, CellConfig, Stacked, State } from "./cells/mod.ts";
+import type { Cell, CellConfig, Stacked, State } from "./cells/types.ts";
 import { headLoss, type HeadSpec, prepareTargets, readout } from "./heads.ts";
 import type { Ops, TensorMap } from "./ops.ts";
+import { layerParamName } from "./param_names.ts";
 
-/** What a network pass is built for (static shapes). */
+/**
+ * The one description of a network on a batch shape, shared by both executors: the cell's math
+ * (handed over by the caller, so no executor looks a cell up by name), its constants, the stack,
+ * the readout and every parameter's shape (static shapes).
+ */
 export interface NetSpec {
-  base: BaseCellName;
+  cell: Cell;
   cfg: CellConfig;
   layers: number;
   inputSize: number;
@@ -36,7 +40,12 @@ export interface NetSpec {
   head: HeadSpec;
   /** Independent row blocks of the batch (B must be a multiple); 1 on the eager executor. */
   parts: number;
+  /** Every parameter's shape by its model name: the cell's layer by layer, then the readout's. */
+  shapes: Record<string, number[]>;
 }
+
+/** A network's description for a batch shape [B, T, …] in `parts` row blocks. */
+export type NetOf = (batchShape: readonly number[], parts: number) => NetSpec;
 
 /** What a pass computes besides the loss. */
 export interface PassOptions {
@@ -57,12 +66,27 @@ export interface Pass<T> {
   dh: (layer: number) => T;
 }
 
-/** Layer `k`'s cell parameters under their CELLS.md names. */
+/** Layer `k`'s cell parameters under their docs/cells.md names. */
 function layerParams<T>(p: TensorMap<T>, layers: number, k: number, cell: Cell): TensorMap<T> {
   if (layers === 1) return p;
   const out: TensorMap<T> = {};
-  for (const name of cell.paramNames) out[name] = p[`l${k}.${name}`];
+  for (const name of cell.paramNames) out[name] = p[layerParamName(layers, k, name)];
   return out;
+}
+
+/** Layer `k`'s weights as its steps use them, and how their gradients map back (if they do). */
+interface LayerWeights<T> {
+  weights: TensorMap<T>;
+  backward?(g: TensorMap<T>): TensorMap<T>;
+}
+
+/** Every layer's weights, formed once per pass (the cell's `weights` hook, where it has one). */
+function layerWeightsOf<T>(o: Ops<T>, s: NetSpec, p: TensorMap<T>): LayerWeights<T>[] {
+  const cell = s.cell;
+  return Array.from({ length: s.layers }, (_, k) => {
+    const lp = layerParams(p, s.layers, k, cell);
+    return cell.weights ? cell.weights(o, lp, s.cfg) : { weights: lp };
+  });
 }
 
 function chunksOf(T: number, chunk: number): [number, number][] {
@@ -102,8 +126,9 @@ function forward<T>(
   p: TensorMap<T>,
   x: T,
   keep: boolean,
-): { runs: LayerRun<T>[][]; chunks: [number, number][]; Bp: number } {
-  const cell = CELLS[s.base], L = s.layers, P = s.parts;
+): { runs: LayerRun<T>[][]; chunks: [number, number][]; Bp: number; lw: LayerWeights<T>[] } {
+  const cell = s.cell, L = s.layers, P = s.parts;
+  const lw = layerWeightsOf(o, s, p);
   const { B, T, H } = s.head;
   if (!(P >= 1 && B % P === 0)) throw new Error(`batch ${B} does not split into ${P} parts`);
   const Bp = B / P, I = s.inputSize;
@@ -135,12 +160,12 @@ function forward<T>(
           ]);
         }),
       };
-      layers.push(runLayer(o, cell, s.cfg, layerParams(p, L, k, cell), input, chunks, Bp, keep));
+      layers.push(runLayer(o, cell, s.cfg, lw[k].weights, input, chunks, Bp, keep));
     }
     if (stepsMade) o.dispose(bySteps(0)); // the raw inputs x_t are read by forward steps only
     return layers;
   });
-  return { runs, chunks, Bp };
+  return { runs, chunks, Bp, lw };
 }
 
 function runLayer<T>(
@@ -159,7 +184,9 @@ function runLayer<T>(
   const saved: T[][] = [];
   chunks.forEach(([a, b], c) => {
     const n = b - a;
-    const xp = o.reshape(o.add(o.matMul(input.rows(c), p.W_x), p.b), [n, Bp, -1]);
+    // The projection's bias is the cell's `b` where its steps use one (modReLU's is not).
+    const proj = o.matMul(input.rows(c), p.W_x);
+    const xp = o.reshape(p.b ? o.add(proj, p.b) : proj, [n, Bp, -1]);
     const pieces = cell.stepInputs
       ? cell.stepInputs(o, xp, n, cfg)
       : o.unstack(xp, n).map((t) => [t]);
@@ -219,9 +246,9 @@ export function lossAndGradsOf<T>(
   y: T,
   opts: PassOptions & { probe?: boolean } = {},
 ): Pass<T> {
-  const cell = CELLS[s.base], L = s.layers, P = s.parts;
+  const cell = s.cell, L = s.layers, P = s.parts;
   const { T, H } = s.head;
-  const { runs, chunks, Bp } = forward(o, s, p, x, true);
+  const { runs, chunks, Bp, lw } = forward(o, s, p, x, true);
 
   // Readout and loss; its backward gives the direct dL/dh_t of the top layer and the readout's
   // gradients.
@@ -245,7 +272,7 @@ export function lossAndGradsOf<T>(
   runs.forEach((layers, q) => {
     let direct: (t: number) => T | null = (t) => directOf(t)?.[q] ?? null;
     for (let k = L - 1; k >= 0; k--) {
-      const run = layers[k], lp = layerParams(p, L, k, cell);
+      const run = layers[k], lp = lw[k].weights;
       const back = backwardLayer(o, cell, s.cfg, lp, run, direct, T, opts.probe ?? false);
       dhs[q][k] = back.dh;
       const below: T[] = new Array(T);
@@ -268,7 +295,7 @@ export function lossAndGradsOf<T>(
           },
         };
         const g = (cell.paramGrads ?? matrixParamGrads)(o, stacked, lp);
-        for (const [name, t] of Object.entries(g)) addGrad(L === 1 ? name : `l${k}.${name}`, t);
+        for (const [name, t] of Object.entries(g)) addGrad(layerParamName(L, k, name), t);
         if (k > 0) {
           // dL/dh_t of the layer below through this layer's input projection: dxp_t W_xᵀ.
           const dIn = o.reshape(o.matMul(stacked.dx, lp.W_x, false, true), [n, Bp, H]);
@@ -287,6 +314,17 @@ export function lossAndGradsOf<T>(
     grads[name] = list.length === 1 ? list[0] : o.addN(list);
     if (list.length > 1) o.dispose(list);
   }
+  // Weights formed from parameters: their summed gradients chained back to the parameters'.
+  lw.forEach(({ weights, backward }, k) => {
+    if (!backward) return;
+    const full = (name: string) => layerParamName(L, k, name);
+    const g: TensorMap<T> = {};
+    for (const name of Object.keys(weights)) {
+      g[name] = grads[full(name)];
+      delete grads[full(name)];
+    }
+    for (const [name, t] of Object.entries(backward(g))) grads[full(name)] = t;
+  });
   const dh = memo((k) => {
     const at = (t: number) => P > 1 ? o.concat(dhs.map((layers) => layers[k][t]), 0) : dhs[0][k][t];
     return o.stack(Array.from({ length: T }, (_, t) => at(t)));

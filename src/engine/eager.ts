@@ -47,7 +47,15 @@ export {
   type Task,
   TASKS,
 } from "./model.ts";
-export { type Adam, type AdamOptions, createAdam, disposeAdam } from "./optim.ts";
+export {
+  type Adam,
+  type AdamOptions,
+  createAdam,
+  createOptimizer,
+  disposeAdam,
+  type Optimizer,
+  type OptimizerOptions,
+} from "./optim.ts";
 export { ADDING_TOLERANCE, evaluate, type Evaluation, predict } from "./evaluate.ts";
 export type { GradientProfile } from "./probe.ts";
 export type { HostTensor, TrainerState } from "./trainer_state.ts";
@@ -106,7 +114,7 @@ export interface TrainStepOptions {
 }
 
 /**
- * Forward, backward and an Adam update of `model.params` on the eager executor (new tensors
+ * Forward, backward and an optimiser update of `model.params` on the eager executor (new tensors
  * replace the old, which are disposed), then the cell's constraint in every layer. Returns the
  * loss and the gradient's global norm before clipping, as tensors: nothing is read back to the
  * host, so steps queue without stalling.

@@ -35,6 +35,8 @@ export const eagerOps: Ops<Tensor> = {
   maximum: (a, b) => tf.maximum(a, b),
   addN: (ts) => ts.length === 1 ? tf.clone(ts[0]) : tf.addN(ts as Tensor[]),
   sqrt: (a) => tf.sqrt(a),
+  abs: (a) => tf.abs(a),
+  sign: (a) => tf.sign(a),
 
   tanh: (a) => tf.tanh(a),
   sigmoid: (a) => tf.sigmoid(a),

@@ -1,7 +1,7 @@
 /**
  * Checking the engine against gradient reference files (PyTorch autograd in float64: the
  * project's own in `fixtures/grads/`, made by `peers/torch/refgrad.py`; format in
- * `../shared/reference/CELLS.md`): set the file's weights and inputs, run {@link lossAndGrads}
+ * `docs/cells.md`): set the file's weights and inputs, run {@link lossAndGrads}
  * with the probe, compare — the loss, every parameter gradient and every layer's ‖dL/dh_t‖.
  *
  * Errors are relative to each array's largest magnitude: max_i |ours_i − ref_i| / max_i |ref_i|

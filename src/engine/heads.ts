@@ -1,5 +1,5 @@
 /**
- * The task heads of CELLS.md and their losses, forward and backward side by side (a handful of
+ * The task heads of docs/cells.md and their losses, forward and backward side by side (a handful of
  * ops over all steps; nothing per step):
  *
  * - `adding`: ŷ = f W_o + b_o, f = h_{T-1} (or [h_{T-1}; ctx]); loss = mean_b (ŷ − y)².
@@ -119,7 +119,7 @@ export function prepareTargets<T>(o: Ops<T>, s: HeadSpec, y: T): T {
 }
 
 /**
- * The loss of CELLS.md and dL/d(out): adding Σ(ŷ − y)²/B and 2(ŷ − y)/B; copy the mean
+ * The loss of docs/cells.md and dL/d(out): adding Σ(ŷ − y)²/B and 2(ŷ − y)/B; copy the mean
  * cross-entropy over all B·T positions and (softmax − onehot)/(T·B). With `stepWeights` (copy;
  * one weight per step t, for every b) the loss is Σ_{t,b} w_t·CE_{t,b} instead.
  */

@@ -1,4 +1,5 @@
 import { assert, assertEquals } from "../testing/assert.ts";
+import { codeReach } from "../testing/module_graph.ts";
 
 interface InfoModule {
   specifier: string;
@@ -55,4 +56,18 @@ Deno.test("the library has no import cycles", async () => {
   };
   for (const m of graph.keys()) visit(m, []);
   assertEquals(cycles, []);
+});
+
+Deno.test("the graph executor knows no cell: it reaches neither the registry nor the model", async () => {
+  for (const f of ["runtime.ts", "train_graph.ts", "trainer.ts", "profile.ts"]) {
+    const reach = await codeReach(new URL(`./tf_graph/${f}`, import.meta.url).href);
+    for (const bad of ["src/engine/cells/mod.ts", "src/engine/model.ts", "src/engine/eager.ts"]) {
+      assertEquals(reach.has(bad), false, `tf_graph/${f} reaches ${bad}`);
+    }
+  }
+});
+
+Deno.test("the BPTT driver is handed its cell: it reaches no registry", async () => {
+  const reach = await codeReach(new URL("./bptt.ts", import.meta.url).href);
+  assertEquals(reach.has("src/engine/cells/mod.ts"), false);
 });

@@ -14,7 +14,9 @@ import {
 } from "./eager.ts";
 import type { Model } from "./model.ts";
 import type { GradientProfile } from "./probe.ts";
-import { graphAvailable, graphLossAndGrads } from "./tf_graph/runtime.ts";
+import { netOf } from "./net_spec.ts";
+import { graphAvailable, graphLossAndGrads, specOf } from "./tf_graph/runtime.ts";
+import type { GraphSpec } from "./tf_graph/train_graph.ts";
 
 /** Which executor runs: `auto` (graph where available), `graph` (throws where not), `eager`. */
 export type EnginePath = "auto" | "graph" | "eager";
@@ -41,7 +43,7 @@ export function lossAndGrads(
 ): LossAndGrads {
   if (opts.recall && model.task !== "copy") throw new Error("recall: a copy-task option");
   return resolvePath(opts.path) === "graph"
-    ? graphLossAndGrads(model, x, y, opts)
+    ? graphLossAndGrads(netOf(model), model.params, x, y, opts)
     : eagerLossAndGrads(model, x, y, opts);
 }
 
@@ -56,4 +58,13 @@ export function gradientProbe(
   opts: { recall?: number; path?: EnginePath } = {},
 ): Promise<GradientProfile> {
   return profileOfPass(lossAndGrads(model, x, y, { ...opts, probe: true }));
+}
+
+/** The graph executor's spec of `model` on a batch shape (tests and the profiler pin its knobs). */
+export function graphSpecOf(
+  model: Model,
+  batchShape: readonly number[],
+  opts: { recall?: number } = {},
+): GraphSpec {
+  return specOf(netOf(model), batchShape, opts);
 }

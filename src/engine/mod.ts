@@ -4,7 +4,7 @@
  * executors: the TensorFlow graph (a whole training step as one graph run, on the tensorflow
  * backend) and eager tfjs tensors (every other backend, and the browser: `eager.ts`).
  *
- * Cells follow `../shared/reference/CELLS.md` exactly (checked against PyTorch by
+ * Cells follow `docs/cells.md` exactly (checked against PyTorch by
  * `deno task gradcheck`). A cell is one file in `cells/` plus one line in `cells/mod.ts`; every
  * cell composes with the attention readout as `NAME+attn` and stacks with `layers`.
  *
@@ -73,9 +73,16 @@ export {
   adamUpdate,
   clipByGlobalNorm,
   createAdam,
+  createOptimizer,
   disposeAdam,
   globalNorm,
+  type Optimizer,
+  type OptimizerName,
+  type OptimizerOptions,
+  OPTIMIZERS,
+  type ParamGroup,
 } from "./optim.ts";
+export { expm, expmAdjoint } from "./expm.ts";
 export { graphAvailable } from "./tf_graph/runtime.ts";
 export { ADDING_TOLERANCE, evaluate, type Evaluation, predict } from "./evaluate.ts";
 export { normal, type Uniform } from "./init.ts";

@@ -1,6 +1,6 @@
 /**
  * A model: a stack of recurrent layers of one cell (optionally with the attention readout) and a
- * task head, as plain tensors named as in CELLS.md (W_x, W_h | u, b, b_h, W_q, W_o, b_o). With
+ * task head, as plain tensors named as in docs/cells.md (W_x, W_h | u, b, b_h, W_q, W_o, b_o). With
  * more than one layer each cell parameter carries its layer's prefix (`l0.W_x`, `l1.W_x`, …);
  * the readout's names never do.
  *
@@ -10,6 +10,9 @@ import { tf } from "./tf.ts";
 import { type BaseCellName, type Cell, type CellConfig, CELLS, type Params } from "./cells/mod.ts";
 import { bias, glorotUniform, type Uniform } from "./init.ts";
 import type { Task } from "./task.ts";
+import { layerParamName } from "./param_names.ts";
+
+export { baseParamName, layerParamName } from "./param_names.ts";
 
 export { type Task, TASKS } from "./task.ts";
 
@@ -52,13 +55,13 @@ export interface Model {
   inputSize: number;
   hidden: number;
   outputSize: number;
-  /** LeakyReLU slope (`rnn_leaky`). */
-  alpha: number;
-  /** The sequence length the model was built for (IndRNN's bound), if given. */
+  /** The LeakyReLU slope asked for, if any (read by `rnn_leaky`'s `configure`, default 0.01). */
+  alpha?: number;
+  /** The sequence length the model was built for (read by IndRNN's init and bound), if given. */
   seqLength?: number;
   /** Stacked recurrent layers (1 … {@link MAX_LAYERS}); layer k ≥ 1 reads layer k−1's states. */
   layers: number;
-  /** Weights by CELLS.md name; replaced (never mutated) by updates. */
+  /** Weights by docs/cells.md name; replaced (never mutated) by updates. */
   params: Params;
 }
 
@@ -70,7 +73,7 @@ export interface ModelOptions {
   hidden: number;
   /** U[0,1) source for the seeded initialisers. */
   uniform: Uniform;
-  /** LeakyReLU slope α (default 0.01). */
+  /** LeakyReLU slope α (`rnn_leaky`'s default when absent). */
   alpha?: number;
   /** Sequence length T: IndRNN initialises u in (2^{−1/T}, 2^{1/T}) and keeps |u| ≤ 2^{1/T}. */
   seqLength?: number;
@@ -83,22 +86,12 @@ export function cellOf(model: Pick<Model, "base">): Cell {
   return CELLS[model.base];
 }
 
-/** Per-cell constants of a model. */
+/** Per-cell constants of a model: H and the cell's own settings (its `configure` hook). */
 export function cellConfig(
   model: Pick<Model, "base" | "hidden" | "alpha" | "seqLength">,
 ): CellConfig {
-  return {
-    hidden: model.hidden,
-    alpha: model.alpha,
-    recurrentMax: model.base === "indrnn" && model.seqLength
-      ? Math.pow(2, 1 / model.seqLength)
-      : undefined,
-  };
-}
-
-/** The name of layer `k`'s cell parameter `name` in a model of `layers` layers. */
-export function layerParamName(layers: number, k: number, name: string): string {
-  return layers === 1 ? name : `l${k}.${name}`;
+  const own = CELLS[model.base].configure?.({ alpha: model.alpha, seqLength: model.seqLength });
+  return { hidden: model.hidden, ...own };
 }
 
 /** Throws unless `layers` is a whole number in 1 … {@link MAX_LAYERS}. */
@@ -163,7 +156,7 @@ export function createModel(cellName: string, opts: ModelOptions): Model {
     inputSize: opts.inputSize,
     hidden: H,
     outputSize: opts.outputSize,
-    alpha: opts.alpha ?? 0.01,
+    ...(opts.alpha !== undefined ? { alpha: opts.alpha } : {}),
     ...(opts.seqLength ? { seqLength: opts.seqLength } : {}),
     layers: L,
     params,

@@ -61,6 +61,9 @@ export interface Ops<T> {
   maximum(a: T, b: T): T;
   addN(ts: readonly T[]): T;
   sqrt(a: T): T;
+  abs(a: T): T;
+  /** −1, 0 or 1 by the sign of each element (sign(0) = 0). */
+  sign(a: T): T;
 
   tanh(a: T): T;
   sigmoid(a: T): T;
@@ -100,10 +103,10 @@ export interface Ops<T> {
 
   /**
    * Capability: one LSTM step as a fused kernel (TensorFlow's `LSTMBlockCell`), from the raw
-   * input x_t, c_{t-1}, h_{t-1} and the cell's weights (gate order i, f, g, o as in CELLS.md).
+   * input x_t, c_{t-1}, h_{t-1} and the cell's weights (gate order i, f, g, o as in docs/cells.md).
    */
   lstmBlock?(x: T, cPrev: T, hPrev: T, W_x: T, W_h: T, b: T): LstmStep<T>;
 }
 
-/** Named tensors (parameters, gradients, Adam moments), by their CELLS.md names. */
+/** Named tensors (parameters, gradients, Adam moments), by their docs/cells.md names. */
 export type TensorMap<T> = Record<string, T>;

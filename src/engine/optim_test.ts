@@ -1,6 +1,14 @@
 import { initBackend, tf } from "../backend.ts";
 import { assertAlmostEquals, assertEquals, assertLess } from "../testing/assert.ts";
-import { adamUpdate, clipByGlobalNorm, createAdam, disposeAdam, globalNorm } from "./optim.ts";
+import {
+  adamUpdate,
+  clipByGlobalNorm,
+  createAdam,
+  createOptimizer,
+  disposeAdam,
+  globalNorm,
+  lrOf,
+} from "./optim.ts";
 import { trainStep } from "./eager.ts";
 import { createModel, disposeModel } from "./model.ts";
 import { addingBatch, mulberry32 } from "./_test_rng.ts";
@@ -72,4 +80,43 @@ Deno.test("fifty eager training steps keep the tensor count flat and lower the l
   tf.dispose([x, y]);
   disposeAdam(opt);
   disposeModel(model);
+});
+
+Deno.test("rmsprop's first two steps match PyTorch's formula, with a group at its own rate", async () => {
+  await initBackend("tensorflow");
+  const params = { "l0.A": tf.tensor1d([1, -2]), "l0.W_x": tf.tensor1d([0.5]) };
+  const opt = createOptimizer(params, {
+    name: "rmsprop",
+    lr: 0.1,
+    groups: [{ params: ["A"], lr: 0.01 }],
+  });
+  assertEquals([lrOf(opt, "l0.A"), lrOf(opt, "l3.A"), lrOf(opt, "l0.W_x"), lrOf(opt, "W_o")], [
+    0.01,
+    0.01,
+    0.1,
+    0.1,
+  ]);
+  const gs = [{ "l0.A": [0.5, -1], "l0.W_x": [2] }, { "l0.A": [0.25, 3], "l0.W_x": [-1] }];
+  let p = params;
+  for (const g of gs) {
+    const gt = Object.fromEntries(Object.entries(g).map(([k, v]) => [k, tf.tensor1d(v)]));
+    const next = adamUpdate(opt, p, gt);
+    tf.dispose([...Object.values(gt), ...(p === params ? [] : Object.values(p))]);
+    p = next as typeof params;
+  }
+  // torch.optim.RMSprop(alpha=0.99, eps=1e-8): v = αv + (1−α)g²; p −= lr·g / (√v + ε).
+  const ref = (p0: number, grads: number[], lr: number) => {
+    let v = 0, q = p0;
+    for (const g of grads) {
+      v = 0.99 * v + 0.01 * g * g;
+      q -= lr * g / (Math.sqrt(v) + 1e-8);
+    }
+    return q;
+  };
+  const a = await p["l0.A"].data(), w = await p["l0.W_x"].data();
+  assertAlmostEquals(a[0], ref(1, [0.5, 0.25], 0.01), 1e-6);
+  assertAlmostEquals(a[1], ref(-2, [-1, 3], 0.01), 1e-6);
+  assertAlmostEquals(w[0], ref(0.5, [2, -1], 0.1), 1e-5);
+  tf.dispose([...Object.values(params), ...Object.values(p)]);
+  disposeAdam(opt);
 });

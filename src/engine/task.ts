@@ -4,7 +4,7 @@
  * @module
  */
 
-/** The two heads of CELLS.md. */
+/** The two heads of docs/cells.md. */
 export type Task = "adding" | "copy";
 /** The accepted tasks. */
 export const TASKS: readonly Task[] = ["adding", "copy"];

@@ -24,7 +24,6 @@ import { loadReportData, type ReportData } from "./load.ts";
 import { failureLines, missingGrid, runManifest } from "./manifest.ts";
 import { renderSvg } from "./svg.ts";
 import { historyPage, historyView, loadHistory } from "../history/mod.ts";
-import { tryRenderPlayground } from "../playground/build.ts";
 
 /** Options of {@link buildReport}. */
 export interface BuildReportOptions {
@@ -45,6 +44,12 @@ export interface BuildReportOptions {
    * for `history.html`; when absent or empty, the suite runs in `resultsDir` are the history.
    */
   historyDir?: string;
+  /**
+   * Renders the playground page with the report's libraries (the caller's: the report knows no
+   * engine); written as `playground.html` and linked from the page, or its `problem` listed as
+   * missing. Absent: no playground.
+   */
+  playground?: (libs: Libraries) => Promise<{ html?: string | null; problem?: string | null }>;
 }
 
 /** What {@link buildReport} wrote and found. */
@@ -145,7 +150,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
   const assets = await readPageAssets();
   const missing = missingItems(data, opts);
   const libs = await readLibraries();
-  const playground = await tryRenderPlayground(libs);
+  const playground = opts.playground ? await opts.playground(libs) : {};
   if (playground.problem) missing.push(playground.problem);
   const svgs = opts.svg === false ? [] : await Promise.all(charts.map((c) => renderSvg(c.spec)));
   const title = "rnn-gradbench: vanishing gradients in recurrent networks";

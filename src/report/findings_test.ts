@@ -3,6 +3,11 @@ import type { ResultRecord } from "../results/schema.ts";
 import { syntheticRecords } from "./_synthetic.ts";
 import { findingsData, horizonCapped } from "./findings.ts";
 import { findings, horizonText } from "./findings_text.ts";
+import { CELL_NAMES } from "../engine/model.ts";
+import { setCellOrder } from "../viz/cell_style.ts";
+
+// The order the tasks set (the report itself knows no engine).
+setCellOrder(CELL_NAMES);
 
 const geometric = (len: number, f: number) =>
   Array.from({ length: len }, (_, t) => f ** (len - 1 - t));

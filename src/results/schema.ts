@@ -14,11 +14,16 @@ export const BENCH_SCHEMA = 1;
 
 /** Adam's settings. */
 export interface OptimizerConfig {
-  name: "adam";
+  name: "adam" | "rmsprop";
   lr: number;
+  /** Adam's moment decays (recorded for every optimiser; RMSprop ignores them). */
   beta1: number;
   beta2: number;
   epsilon: number;
+  /** RMSprop's smoothing constant (rmsprop only). */
+  rho?: number;
+  /** Parameters (by name without the layer prefix) with a learning rate of their own. */
+  groups?: { params: string[]; lr: number }[];
 }
 
 /** Success thresholds: adding is solved at test MSE ≤ `mse`; copy at recall accuracy ≥ `accuracy`. */

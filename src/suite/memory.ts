@@ -11,11 +11,13 @@
  * - an evaluation chunk's forward activations (at most 256 test sequences at once);
  * - the test set and one training batch on the host.
  *
- * G is the cell's gate count (LSTM 4, GRU 3, minGRU 2, the plain cells 1). It is an estimate of
+ * G is the cell's gate count (`gates` in its registry entry: LSTM 4, GRU 3, minGRU 2, the plain
+ * cells 1). It is an estimate of
  * the order of magnitude, not an accounting: the cap leaves room for what it leaves out.
  *
  * @module
  */
+import { CELLS } from "../engine/cells/mod.ts";
 import type { RunConfig } from "../results/schema.ts";
 
 /** The most memory one run may be estimated to need: 16 GiB. */
@@ -24,11 +26,10 @@ export const MAX_RUN_BYTES = 16 * 2 ** 30;
 /** The evaluation chunk of the trainer (test sequences evaluated at once). */
 const EVAL_CHUNK = 256;
 
-/** Gate blocks of a cell's recurrence (`+attn` is the base cell's). */
+/** Gate blocks of a cell's recurrence (`+attn` is the base cell's), from the cell registry. */
 export function cellGates(cell: string): number {
   const base = cell.replace(/\+attn$/, "");
-  const gates: Record<string, number> = { lstm: 4, gru: 3, mingru: 2 };
-  return gates[base] ?? 1;
+  return Object.hasOwn(CELLS, base) ? CELLS[base as keyof typeof CELLS].gates : 1;
 }
 
 /** The estimate, in bytes, by part. */

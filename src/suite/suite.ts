@@ -30,7 +30,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
-import { isCellName } from "../engine/mod.ts";
+import { isCellName, type OptimizerName, OPTIMIZERS } from "../engine/mod.ts";
 import {
   canonicalJson,
   configHash,
@@ -365,17 +365,37 @@ function settings(
   if (o.optimizer !== undefined) {
     if (!isObj(o.optimizer)) fail(f("optimizer"), "must be an object");
     const opt = o.optimizer as Obj;
-    if (opt.name !== undefined && opt.name !== "adam") fail(f("optimizer.name"), "must be 'adam'");
-    for (const k of ["lr", "beta1", "beta2", "epsilon"] as const) {
+    if (opt.name !== undefined) {
+      if (!OPTIMIZERS.includes(opt.name as OptimizerName)) {
+        fail(f("optimizer.name"), `must be one of ${OPTIMIZERS.map((n) => `'${n}'`).join(", ")}`);
+      }
+      s.optimizer.name = opt.name as OptimizerName;
+    }
+    for (const k of ["lr", "beta1", "beta2", "epsilon", "rho"] as const) {
       if (opt[k] === undefined) continue;
       const v = opt[k];
-      if (typeof v !== "number" || !(v > 0) || ((k === "beta1" || k === "beta2") && v >= 1)) {
-        fail(
-          f(`optimizer.${k}`),
-          k.startsWith("beta") ? "must be in (0, 1)" : "must be a positive number",
-        );
+      const unit = k === "beta1" || k === "beta2" || k === "rho";
+      if (typeof v !== "number" || !(v > 0) || (unit && v >= 1)) {
+        fail(f(`optimizer.${k}`), unit ? "must be in (0, 1)" : "must be a positive number");
       }
       s.optimizer[k] = v as number;
+    }
+    if (s.optimizer.name === "rmsprop") s.optimizer.rho ??= 0.99;
+    else if (s.optimizer.rho !== undefined) fail(f("optimizer.rho"), "is an rmsprop setting");
+    if (opt.groups !== undefined) {
+      const groups = opt.groups;
+      if (!Array.isArray(groups)) fail(f("optimizer.groups"), "must be an array");
+      s.optimizer.groups = (groups as unknown[]).map((g, i) => {
+        const at = f(`optimizer.groups[${i}]`);
+        if (!isObj(g)) fail(at, "must be an object { params, lr }");
+        const { params, lr } = g as Obj;
+        if (
+          !Array.isArray(params) || params.length === 0 ||
+          !params.every((n) => typeof n === "string" && n !== "")
+        ) fail(`${at}.params`, 'must be a non-empty array of parameter names (e.g. ["A"])');
+        if (typeof lr !== "number" || !(lr > 0)) fail(`${at}.lr`, "must be a positive number");
+        return { params: [...params as string[]], lr: lr as number };
+      });
     }
   }
   if (o.solved !== undefined) {

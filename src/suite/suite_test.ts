@@ -158,6 +158,19 @@ Deno.test("--task keeps each experiment's own lengths for that task", async () =
   );
 });
 
+Deno.test("an rmsprop optimizer with a parameter group reaches the run configs", async () => {
+  const suite = validateSuite({
+    cells: ["exprnn"],
+    optimizer: { name: "rmsprop", lr: 2e-4, groups: [{ params: ["A"], lr: 2e-5 }] },
+  }, "r.json");
+  const [run] = (await expandGrid(suite)).runs;
+  assertEquals(run.config.optimizer.name, "rmsprop");
+  assertEquals(run.config.optimizer.rho, 0.99);
+  assertEquals(run.config.optimizer.groups, [{ params: ["A"], lr: 2e-5 }]);
+  const adam = (await expandGrid(validateSuite({ cells: ["exprnn"] }, "a.json"))).runs[0];
+  assertEquals("rho" in adam.config.optimizer || "groups" in adam.config.optimizer, false);
+});
+
 Deno.test("probe checkpoints resolve init, middle and end", () => {
   assertEquals(resolveProbeSteps(["init", "middle", "end"], 100), [0, 50, 100]);
   assertEquals(resolveProbeSteps([0, 500, "end"], 100), [0, 100]);
@@ -171,6 +184,9 @@ Deno.test("bad suite files are refused with a message naming the field", () => {
     [{ steps: 1.5 }, "'steps' must be a whole number"],
     [{ tasks: ["sorting"] }, "'tasks'"],
     [{ optimizer: { lr: -1 } }, "'optimizer.lr'"],
+    [{ optimizer: { name: "sgd" } }, "'optimizer.name' must be one of 'adam', 'rmsprop'"],
+    [{ optimizer: { rho: 0.9 } }, "'optimizer.rho' is an rmsprop setting"],
+    [{ optimizer: { name: "rmsprop", groups: [{ params: [], lr: 1 }] } }, "groups[0].params"],
     [{ experiments: [{ hidden: "big" }] }, "'experiments[0].hidden'"],
     [{ colour: "blue" }, "'colour' is not a suite field"],
     [[1, 2], "must be a JSON object"],

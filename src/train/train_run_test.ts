@@ -172,6 +172,12 @@ Deno.test("a run resumed from any of its checkpoints ends with the uninterrupted
       { tasks: ["adding"], steps: 30, solved: { mse: 10 }, stopWhenSolved: { patience: 2 } },
       // a curve of window means (stride 2): checkpoints inside a window
       { steps: 1005, evalEvery: 500, hidden: 4, batch: 4, testSize: 4 },
+      // a mapped weight (W_h = expm(A − Aᵀ)), RMSprop and a parameter group with its own rate
+      {
+        cells: ["exprnn"],
+        steps: 8,
+        optimizer: { name: "rmsprop", lr: 1e-3, groups: [{ params: ["A"], lr: 1e-4 }] },
+      },
     ]
   ) {
     const c = await config(over);

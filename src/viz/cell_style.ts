@@ -1,8 +1,9 @@
 /**
  * One order, label and colour per cell series on every page (the report and `history.html`).
  *
- * - Order: the engine registry's order (`CELL_NAMES`), `NAME+attn` right after `NAME`, a stacked
- *   `NAME ×k` right after its one-layer series; names the registry does not know come after,
+ * - Order: the cell order the program sets with {@link setCellOrder} (the tasks set the engine
+ *   registry's: the report and the history pages know no engine), `NAME+attn` right after `NAME`,
+ *   a stacked `NAME ×k` right after its one-layer series; names not in it come after,
  *   alphabetically.
  * - Label: the cell name, plus ` ×k` for a stack of k > 1 layers (`indrnn ×2`): its own series.
  * - Colour: fixed per name, never from the cells a results file happens to hold. Registry cell i
@@ -14,8 +15,18 @@
  *
  * @module
  */
-import { CELL_NAMES } from "../engine/model.ts";
 import type { VlSpec } from "./chart.ts";
+
+let cellOrder: readonly string[] = [];
+
+/**
+ * Sets the base cells' order, which also fixes their colours (`deno task report` and the other
+ * page builders set the engine registry's, `CELL_NAMES`). Until set, every name sorts
+ * alphabetically and takes a colour from the palette's tail.
+ */
+export function setCellOrder(names: readonly string[]): void {
+  cellOrder = [...names];
+}
 
 /** Vega's Tableau-20, in dark/light pairs of one hue. */
 const TABLEAU20 = [
@@ -43,7 +54,7 @@ const TABLEAU20 = [
 
 /** Every registry cell followed by its `+attn`: the fixed list colours are assigned over. */
 export function allCellNames(): string[] {
-  return CELL_NAMES.flatMap((c) => [c, `${c}+attn`]);
+  return cellOrder.flatMap((c) => [c, `${c}+attn`]);
 }
 
 /** A series label: `indrnn`, `indrnn ×2`. */
@@ -66,8 +77,8 @@ function rank(label: string): [number, string, number, number] {
   const { cell, layers } = parseSeries(label);
   const attn = cell.endsWith("+attn");
   const base = attn ? cell.slice(0, -5) : cell;
-  const i = (CELL_NAMES as readonly string[]).indexOf(base);
-  return [i < 0 ? CELL_NAMES.length : i, base, attn ? 1 : 0, layers];
+  const i = cellOrder.indexOf(base);
+  return [i < 0 ? cellOrder.length : i, base, attn ? 1 : 0, layers];
 }
 
 /** Sorts series labels in the registry's order (see the module comment); unique. */

@@ -1,5 +1,6 @@
 import * as vl from "vega-lite";
 import { assert, assertEquals, assertNotEquals } from "../testing/assert.ts";
+import { codeReach } from "../testing/module_graph.ts";
 import { CELL_NAMES } from "../engine/model.ts";
 import {
   allCellNames,
@@ -8,9 +9,12 @@ import {
   HIGHLIGHT_PARAM,
   parseSeries,
   seriesOf,
+  setCellOrder,
   sortCells,
   withCellHighlight,
 } from "./cell_style.ts";
+
+setCellOrder(CELL_NAMES);
 
 Deno.test("cells sort in the registry's order, +attn after its base, stacks after their cell", () => {
   assertEquals(
@@ -63,4 +67,12 @@ Deno.test("the legend highlight: one legend-bound selection, dimming in every ce
   vl.compile(spec as any);
   const plain = { mark: "point", encoding: { x: { field: "a", type: "quantitative" } } };
   assertEquals(JSON.stringify(withCellHighlight(structuredClone(plain))), JSON.stringify(plain));
+});
+
+Deno.test("the report and the history pages know no engine: they reach no engine module", async () => {
+  for (const entry of ["../report/mod.ts", "../history/mod.ts", "./cell_style.ts"]) {
+    const reach = await codeReach(new URL(entry, import.meta.url).href);
+    const engine = [...reach].filter((m) => m.startsWith("src/engine/"));
+    assertEquals(engine, [], `${entry} reaches ${engine.join(", ")}`);
+  }
 });

@@ -27,6 +27,7 @@ export const indrnn: Cell = {
       : uniformIn(uniform, [H], 0, 1),
     b: bias(H),
   }),
+  configure: ({ seqLength }) => seqLength ? { recurrentMax: Math.pow(2, 1 / seqLength) } : {},
   constrain: (o, p, cfg) =>
     cfg.recurrentMax === undefined
       ? p

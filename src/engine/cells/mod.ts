@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { exprnn } from "./exprnn.ts";
 import { gru } from "./gru.ts";
 import { indrnn } from "./indrnn.ts";
 import { irnn } from "./irnn.ts";
@@ -27,6 +28,7 @@ export type {
   Cell,
   CellConfig,
   InitOptions,
+  ModelSettings,
   Params,
   Stacked,
   State,
@@ -43,6 +45,7 @@ export const CELLS = {
   lstm: lstm,
   gru: gru,
   mingru: mingru,
+  exprnn: exprnn,
 } as const satisfies Record<string, Cell>;
 
 /** A base cell name. */

@@ -1,6 +1,6 @@
 /**
  * The interface every cell implements. A cell is one file holding, side by side in the notation of
- * `../shared/reference/CELLS.md`, its forward step, its backward step and its initialiser, written
+ * `docs/cells.md`, its forward step, its backward step and its initialiser, written
  * once against the tensor-operations interface {@link Ops} and so run by every executor (eager
  * tfjs and TensorFlow graph emission).
  *
@@ -16,7 +16,7 @@ import type { tf } from "../tf.ts";
 import type { Uniform } from "../init.ts";
 import type { Ops, TensorMap } from "../ops.ts";
 
-/** A model's parameters as tfjs tensors, by their CELLS.md names (W_x, W_h, b, b_h, u, …). */
+/** A model's parameters as tfjs tensors, by their docs/cells.md names (W_x, W_h, b, b_h, u, …). */
 export type Params = TensorMap<tf.Tensor>;
 
 /** The recurrent state after one step: h, plus c for the LSTM. */
@@ -34,14 +34,22 @@ export interface InitOptions {
   seqLength?: number;
 }
 
-/** Per-cell constants. */
+/** The model's options a cell's own settings may depend on ({@link Cell.configure}). */
+export interface ModelSettings {
+  /** The LeakyReLU slope a model was asked for (`rnn_leaky`; the cell's default otherwise). */
+  alpha?: number;
+  /** Sequence length the model is meant for (IndRNN's recurrent bound 2^{1/T}). */
+  seqLength?: number;
+}
+
+/**
+ * Per-model constants of a cell: the hidden width H and the cell's own settings by name, as its
+ * `configure` hook makes them (`rnn_leaky`: `alpha`; `indrnn`: `recurrentMax`).
+ */
 export interface CellConfig {
   /** Hidden width H. */
   hidden: number;
-  /** The LeakyReLU slope. */
-  alpha: number;
-  /** IndRNN: bound on |u| (2^{1/T}); undefined = unconstrained. */
-  recurrentMax?: number;
+  readonly [setting: string]: number | undefined;
 }
 
 /** One step's input: the projection x_t W_x + b in the cell's pieces, and the raw input x_t. */
@@ -54,7 +62,10 @@ export interface StepInput<T> {
 export interface BackwardStep<T> {
   /** dL/d(xp_t): gradient of the input projection x_t W_x + b, [B, G·H]. */
   dx: T;
-  /** dL/d of the recurrent pre-activation (h_{t-1} W_h [+ b_h]); omit when it equals dx. */
+  /**
+   * A second per-step gradient for `paramGrads`: by default dL/d of the recurrent pre-activation
+   * (h_{t-1} W_h [+ b_h]); omit when it equals dx.
+   */
   drec?: T;
   /** dL/dh_{t-1} through this step (null at t = 0, where it is not needed). */
   dhPrev: T | null;
@@ -84,12 +95,29 @@ export interface Cell {
   gates: number;
   /** The state carries c besides h (LSTM). */
   hasCellState?: boolean;
-  /** Names of the parameters, in CELLS.md order. */
+  /** Names of the parameters, in docs/cells.md order. */
   paramNames: readonly string[];
   /** Parameter shapes for input width I and hidden width H. */
   shapes(I: number, H: number): Record<string, number[]>;
   /** The documented, seeded initialiser (tfjs tensors on the current backend). */
   init(opts: InitOptions): Params;
+  /**
+   * The cell's own constants from the model's options, merged into {@link CellConfig} (the
+   * LeakyReLU slope, IndRNN's bound); none when absent.
+   */
+  configure?(settings: ModelSettings): Partial<Record<string, number>>;
+  /**
+   * Maps the layer's parameters to the weights its steps use, once per pass, with the chain rule
+   * back: `backward` takes the gradients of the weights (summed over every step, part and chunk)
+   * and returns the parameters' (expRNN: W_h = expm(A − Aᵀ)). Without it the steps use the
+   * parameters themselves. The driver adds the weights' `b` to the input projection where there
+   * is one.
+   */
+  weights?<T>(
+    o: Ops<T>,
+    p: TensorMap<T>,
+    cfg: CellConfig,
+  ): { weights: TensorMap<T>; backward(g: TensorMap<T>): TensorMap<T> };
   /** Projects parameters back onto their allowed set after an update (IndRNN's |u| bound). */
   constrain?<T>(o: Ops<T>, p: TensorMap<T>, cfg: CellConfig): TensorMap<T>;
   /**

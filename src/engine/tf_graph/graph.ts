@@ -175,7 +175,10 @@ export class Graph {
   addN(ts: readonly Out[]): Out {
     return ts.length === 1 ? ts[0] : this.out("AddN", [ts], { N: { int: ts.length }, T: F });
   }
-  unary(name: "Tanh" | "Sigmoid" | "Relu" | "Square" | "Sqrt" | "Neg", a: Out): Out {
+  unary(
+    name: "Tanh" | "Sigmoid" | "Relu" | "Square" | "Sqrt" | "Neg" | "Abs" | "Sign",
+    a: Out,
+  ): Out {
     return this.out(name, [a], { T: F });
   }
   leakyRelu(a: Out, alpha: number): Out {

@@ -69,6 +69,8 @@ export function graphOps(
     maximum: (a, b) => g.maximum(a, b),
     addN: (ts) => g.addN(ts),
     sqrt: (a) => g.unary("Sqrt", a),
+    abs: (a) => g.unary("Abs", a),
+    sign: (a) => g.unary("Sign", a),
 
     tanh: (a) => g.unary("Tanh", a),
     sigmoid: (a) => g.unary("Sigmoid", a),

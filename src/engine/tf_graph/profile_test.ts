@@ -4,7 +4,7 @@ import { createModel, disposeModel } from "../model.ts";
 import { createAdam } from "../optim.ts";
 import { mulberry32 } from "../_test_rng.ts";
 import { nodeStats, summarize } from "./profile.ts";
-import { graphTrainer } from "./trainer.ts";
+import { graphTrainer } from "../trainer.ts";
 
 // Minimal protobuf encoding for the fields profile.ts reads.
 function varint(n: number): number[] {

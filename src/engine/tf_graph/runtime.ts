@@ -7,9 +7,9 @@
  */
 import { currentBackend, interOpThreads } from "../../backend.ts";
 import { tf } from "../tf.ts";
-import type { LossAndGrads } from "../eager.ts";
-import type { Params } from "../cells/mod.ts";
-import { cellConfig, type Model, paramShapes } from "../model.ts";
+import type { NetOf } from "../bptt.ts";
+import type { TensorMap } from "../ops.ts";
+import { lrGroupsOf, type Optimizer } from "../optim.ts";
 import { Graph, Session, sessionConfig } from "./graph.ts";
 import { loadTfC, type TfC, TfError } from "./tf_c.ts";
 import { batchParts, buildTrainGraph, type GraphSpec, type TrainGraph } from "./train_graph.ts";
@@ -39,16 +39,10 @@ export function graphThreads(): { intraOpThreads: number; interOpThreads: number
 export function compile(spec: GraphSpec): Compiled {
   const c = loadTfC();
   if (!c) throw new Error("the TensorFlow C API is not loaded");
-  const shapes = paramShapes(`${spec.base}${spec.attention ? "+attn" : ""}`, {
-    inputSize: spec.inputSize,
-    hidden: spec.hidden,
-    outputSize: spec.outputSize,
-    layers: spec.layers,
-  });
   const build = (s: GraphSpec) => {
     const g = new Graph(c);
     try {
-      return { g, tg: buildTrainGraph(g, s, shapes) };
+      return { g, tg: buildTrainGraph(g, s) };
     } catch (e) {
       c.sym.TF_DeleteGraph(g.ptr);
       throw e;
@@ -80,38 +74,41 @@ export function graphAvailable(): boolean {
 }
 
 /**
- * The graph spec of `model` on a batch of shape [B, T, …]: the batch split for this session's
- * inter-op threads, LSTM on the block-cell kernel, Adam on `ResourceApplyAdam`; `recall` makes
- * the loss the copy task's recall loss (the probe's).
+ * The graph spec of the network `net` describes on a batch of shape [B, T, …]: the batch split
+ * for this session's inter-op threads, LSTM on the block-cell kernel, Adam on
+ * `ResourceApplyAdam`; `recall` makes the loss the copy task's recall loss (the probe's);
+ * `optimizer` the update's optimiser and its parameter groups.
  */
 export function specOf(
-  model: Model,
+  net: NetOf,
   batchShape: readonly number[],
-  opts: { recall?: number } = {},
+  opts: { recall?: number; optimizer?: Pick<Optimizer, "name" | "lr" | "groups"> } = {},
 ): GraphSpec {
-  const recurrentMax = cellConfig(model).recurrentMax;
+  const n = net(batchShape, batchParts(batchShape[0], graphThreads().interOpThreads));
+  const opt = opts.optimizer;
+  const lrGroup = opt ? nonZero(lrGroupsOf(opt, Object.keys(n.shapes)).index) : {};
   return {
-    base: model.base,
-    attention: model.attention,
-    task: model.task,
-    inputSize: model.inputSize,
-    hidden: model.hidden,
-    outputSize: model.outputSize,
-    layers: model.layers,
-    alpha: model.alpha,
-    ...(recurrentMax !== undefined ? { recurrentMax } : {}),
-    batch: batchShape[0],
-    steps: batchShape[1],
-    parts: batchParts(batchShape[0], graphThreads().interOpThreads),
+    net: n,
     lstmBlock: true,
     fusedAdam: true,
     ...(opts.recall ? { recall: opts.recall } : {}),
+    ...(opt && opt.name !== "adam" ? { optimizer: opt.name } : {}),
+    ...(Object.keys(lrGroup).length ? { lrGroup } : {}),
   };
 }
 
-/** A stable key of a spec. */
+function nonZero(index: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(index).filter(([, i]) => i > 0));
+}
+
+/** A stable key of a spec (the cell by its name). */
 export function specKey(spec: GraphSpec): string {
-  return JSON.stringify(Object.entries(spec).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = (o: object): unknown =>
+    Object.entries(o).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [
+      k,
+      k === "cell" ? v.name : v && typeof v === "object" && !Array.isArray(v) ? sorted(v) : v,
+    ]);
+  return JSON.stringify(sorted(spec));
 }
 
 /** Host copies of the batch as the graph's placeholders take them. */
@@ -123,10 +120,10 @@ export function hostBatch(
 ): Deno.PointerValue[] {
   // The batch is input data already on the host side of tfjs-node (no pending work to wait for).
   const xs = x.dataSync() as Float32Array;
-  const { batch: B, steps: T, inputSize: I } = tg.spec;
+  const { B, T, task } = tg.spec.net.head, I = tg.spec.net.inputSize;
   const xt = c.tensor(1, [B, T, I], xs instanceof Float32Array ? xs : Float32Array.from(xs));
   const ys = y.dataSync();
-  const yt = tg.spec.task === "adding"
+  const yt = task === "adding"
     ? c.tensor(1, [B], ys instanceof Float32Array ? ys : Float32Array.from(ys))
     : c.tensor(3, [B, T], ys instanceof Int32Array ? ys : Int32Array.from(ys));
   return [xt, yt];
@@ -165,27 +162,37 @@ export function clearGraphCache(): void {
   cache.clear();
 }
 
+/** What a loss-and-gradients call on the graph path returns (new tfjs tensors). */
+export interface GraphPass {
+  loss: tf.Scalar;
+  grads: TensorMap<tf.Tensor>;
+  /** With `probe`: per layer (bottom first), dL/dh_t time-major [T, B, H]. */
+  dh?: tf.Tensor3D[];
+}
+
 /**
- * Loss and gradients on the graph path: the parameter reads are fed from `model.params`, so the
- * session's variables are not involved. Returns new tfjs tensors (the caller disposes them).
+ * Loss and gradients on the graph path of the network `net` describes, with the weights
+ * `params`: the parameter reads are fed from them, so no session variable is involved. Returns
+ * new tfjs tensors (the caller disposes them).
  */
 export function graphLossAndGrads(
-  model: Model,
+  net: NetOf,
+  params: TensorMap<tf.Tensor>,
   x: tf.Tensor3D,
   y: tf.Tensor,
   opts: { probe?: boolean; recall?: number } = {},
-): LossAndGrads {
-  return lossAndGradsOn(specOf(model, x.shape, opts), model, x, y, opts.probe ?? false);
+): GraphPass {
+  return lossAndGradsOn(specOf(net, x.shape, opts), params, x, y, opts.probe ?? false);
 }
 
 /** {@link graphLossAndGrads} for an explicit spec (tests pin `parts` and `lstmBlock`). */
 export function lossAndGradsOn(
   spec: GraphSpec,
-  model: Model,
+  params: TensorMap<tf.Tensor>,
   x: tf.Tensor3D,
   y: tf.Tensor,
   probe: boolean,
-): LossAndGrads {
+): GraphPass {
   const e = cachedRunner(spec, probe);
   const { c, tg } = e;
   const names = Object.keys(tg.params);
@@ -193,17 +200,17 @@ export function lossAndGradsOn(
   const outs: Deno.PointerValue[] = [];
   try {
     for (const k of names) {
-      const p = model.params[k];
+      const p = params[k];
       if (!p) throw new Error(`graph path: model has no parameter ${k}`);
       feeds.push(c.tensor(1, tg.params[k].shape, p.dataSync() as Float32Array));
     }
     outs.push(...e.run(feeds));
     const loss = tf.scalar(c.readFloats(outs[0])[0]);
-    const grads: Params = {};
+    const grads: TensorMap<tf.Tensor> = {};
     names.forEach((k, i) => grads[k] = tf.tensor(c.readFloats(outs[1 + i]), tg.params[k].shape));
-    const result: LossAndGrads = { loss, grads };
+    const result: GraphPass = { loss, grads };
     if (probe) {
-      const { steps: T, batch: B, hidden: H } = spec;
+      const { T, B, H } = spec.net.head;
       result.dh = tg.dh.map((_, k) =>
         tf.tensor3d(c.readFloats(outs[1 + names.length + k]), [T, B, H])
       );

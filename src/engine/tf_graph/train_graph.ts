@@ -9,48 +9,45 @@
  *
  * @module
  */
-import { type BaseCellName, CELLS } from "../cells/mod.ts";
 import { lossAndGradsOf, type NetSpec } from "../bptt.ts";
 import { recallWeights } from "../heads.ts";
-import { layerParamName } from "../model.ts";
+import { layerParamName } from "../param_names.ts";
 import {
   adamRule,
   type AdamScalars,
   adamScalarValues,
   clipByGlobalNormOf,
   globalNormOf,
+  lrGroupsOf,
+  type Optimizer,
+  type OptimizerName,
+  rmspropRule,
+  type RmspropScalars,
+  rmspropScalarValues,
 } from "../optim.ts";
-import type { Task } from "../task.ts";
 import { type Graph, type Operation, type Out } from "./graph.ts";
 import { graphOps } from "./graph_ops.ts";
 import { DT } from "./tf_c.ts";
 
-/** What a training graph is built for. */
+/**
+ * What a training graph is built for: the network (the driver's description, with the cell's
+ * math handed over; `net.parts` is the batch split: each part's rows are an independent chain
+ * through time, and the parts' per-step ops run side by side on TensorFlow's inter-op threads)
+ * and the executor's own choices.
+ */
 export interface GraphSpec {
-  base: BaseCellName;
-  task: Task;
-  inputSize: number;
-  hidden: number;
-  outputSize: number;
-  layers: number;
-  /** The `+attn` readout. */
-  attention: boolean;
-  /** LeakyReLU slope (`rnn_leaky`). */
-  alpha: number;
-  /** IndRNN's bound on |u| after each update, if any. */
-  recurrentMax?: number;
-  batch: number;
-  steps: number;
-  /**
-   * Parts the batch is split into: each part's rows are an independent chain through time, and
-   * the parts' per-step ops run side by side on TensorFlow's inter-op threads. `batch` must be a
-   * multiple.
-   */
-  parts: number;
+  net: NetSpec;
   /** LSTM forward steps on TensorFlow's `LSTMBlockCell` kernel (else element-wise ops). */
   lstmBlock: boolean;
   /** Adam as TensorFlow's `ResourceApplyAdam` kernel (else the element-wise rule). */
   fusedAdam: boolean;
+  /** The optimiser the update applies (default Adam). */
+  optimizer?: OptimizerName;
+  /**
+   * Parameters with a learning rate of their own: name → index of its rate among the optimiser's
+   * distinct rates (`lrGroupsOf`; 0, the main rate, for every name not listed).
+   */
+  lrGroup?: Record<string, number>;
   /** Copy: the loss is the recall loss over the last `recall` steps (the probe's); else all. */
   recall?: number;
 }
@@ -98,12 +95,12 @@ export interface TrainGraph {
   /** Per-step scalar of the update: the clip norm (∞ = off). */
   clip: Out;
   /**
-   * Adam's per-step scalars: the placeholders, and their values for an optimiser at step t
-   * (1-based), in the same order.
+   * The optimiser's per-step scalars: the placeholders, and their values for an optimiser at
+   * step t (1-based), in the same order.
    */
   adam: {
     feeds: Out[];
-    values(o: { lr: number; beta1: number; beta2: number; epsilon: number }, t: number): number[];
+    values(o: Optimizer, t: number): number[];
   };
   /** Run these to apply one update. */
   update: Operation[];
@@ -116,32 +113,10 @@ function variable(g: Graph, shape: number[]): GraphVariable {
   return { handle, read, shape, init, assign };
 }
 
-/** The driver's view of a graph spec. */
-export function netSpecOf(spec: GraphSpec): NetSpec {
-  return {
-    base: spec.base,
-    cfg: { hidden: spec.hidden, alpha: spec.alpha, recurrentMax: spec.recurrentMax },
-    layers: spec.layers,
-    inputSize: spec.inputSize,
-    head: {
-      task: spec.task,
-      attention: spec.attention,
-      B: spec.batch,
-      T: spec.steps,
-      H: spec.hidden,
-      O: spec.outputSize,
-    },
-    parts: spec.parts,
-  };
-}
-
-/** Builds the training graph of `spec` into `g`, with parameter shapes `shapes`. */
-export function buildTrainGraph(
-  g: Graph,
-  spec: GraphSpec,
-  shapes: Record<string, number[]>,
-): TrainGraph {
-  const { batch: B, steps: T, inputSize: I } = spec;
+/** Builds the training graph of `spec` into `g`. */
+export function buildTrainGraph(g: Graph, spec: GraphSpec): TrainGraph {
+  const net = spec.net, shapes = net.shapes;
+  const { B, T } = net.head, I = net.inputSize;
   const params: Record<string, GraphVariable> = {};
   const m: Record<string, GraphVariable> = {}, v: Record<string, GraphVariable> = {};
   for (const [k, s] of Object.entries(shapes)) {
@@ -152,13 +127,12 @@ export function buildTrainGraph(
   const reads = Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.read]));
   const o = graphOps(g, {
     lstmBlock: spec.lstmBlock,
-    hidden: spec.hidden,
+    hidden: net.cfg.hidden,
     weights: Object.values(reads),
   });
 
   const x = g.placeholder([B, T, I]);
-  const y = spec.task === "adding" ? g.placeholder([B]) : g.placeholder([B, T], DT.int32);
-  const net = netSpecOf(spec);
+  const y = net.head.task === "adding" ? g.placeholder([B]) : g.placeholder([B, T], DT.int32);
   const stepWeights = spec.recall ? recallWeights(T, B, spec.recall) : undefined;
   const pass = lossAndGradsOf(o, net, reads, x, y, { probe: true, stepWeights });
   const grads = pass.grads;
@@ -167,17 +141,22 @@ export function buildTrainGraph(
   const gradNorm = globalNormOf(o, grads);
   const clip = g.placeholder([]);
   const clipped = clipByGlobalNormOf(o, grads, clip, gradNorm);
-  const { applied, adam } = spec.fusedAdam
-    ? fusedAdam(g, names, params, m, v, clipped)
-    : ruleAdam(g, o, names, params, m, v, clipped);
+  const groups = 1 + Math.max(0, ...Object.values(spec.lrGroup ?? {}));
+  const group = (k: string) => spec.lrGroup?.[k] ?? 0;
+  const slots = { names, params, m, v, grads: clipped, groups, group };
+  const { applied, adam } = spec.optimizer === "rmsprop"
+    ? ruleRmsprop(g, o, slots)
+    : spec.fusedAdam
+    ? fusedAdam(g, slots)
+    : ruleAdam(g, o, slots);
 
   // The cell's constraint, on reads that follow the update (control edges), written back.
   const update: Operation[] = [];
-  const cell = CELLS[spec.base];
+  const cell = net.cell;
   const constrained = new Set<string>();
   if (cell.constrain) {
-    for (let k = 0; k < spec.layers; k++) {
-      const full = (n: string) => layerParamName(spec.layers, k, n);
+    for (let k = 0; k < net.layers; k++) {
+      const full = (n: string) => layerParamName(net.layers, k, n);
       const after: Record<string, Out> = {};
       for (const n of cell.paramNames) {
         after[n] = {
@@ -210,7 +189,7 @@ export function buildTrainGraph(
     loss: pass.loss,
     gradNorm,
     grads,
-    dh: Array.from({ length: spec.layers }, (_, k) => pass.dh(k)),
+    dh: Array.from({ length: net.layers }, (_, k) => pass.dh(k)),
     clip,
     adam,
     update,
@@ -223,18 +202,16 @@ type Adam = Pick<TrainGraph, "adam"> & { applied: Record<string, Operation> };
  * Adam as `ResourceApplyAdam`: p −= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε'), which is `adamRule`
  * exactly with ε' = ε·√(1−β2ᵗ).
  */
-function fusedAdam(
-  g: Graph,
-  names: string[],
-  params: Record<string, GraphVariable>,
-  m: Record<string, GraphVariable>,
-  v: Record<string, GraphVariable>,
-  grads: Record<string, Out>,
-): Adam {
+function fusedAdam(g: Graph, slots: Slots): Adam {
+  const { names, params, m, v, grads } = slots;
   const feeds = Array.from({ length: 6 }, () => g.placeholder([]));
-  const [beta1Power, beta2Power, lr, beta1, beta2, epsilon] = feeds;
+  const [beta1Power, beta2Power, lr0, beta1, beta2, epsilon] = feeds;
+  // One learning-rate feed per parameter group after the main one.
+  const lrs = [lr0, ...Array.from({ length: slots.groups - 1 }, () => g.placeholder([]))];
+  feeds.push(...lrs.slice(1));
   const applied: Record<string, Operation> = {};
   for (const k of names) {
+    const lr = lrs[slots.group(k)];
     applied[k] = g.op("ResourceApplyAdam", [
       params[k].handle,
       m[k].handle,
@@ -254,22 +231,39 @@ function fusedAdam(
       feeds,
       values: (o, t) => {
         const b1p = Math.pow(o.beta1, t), b2p = Math.pow(o.beta2, t);
-        return [b1p, b2p, o.lr, o.beta1, o.beta2, o.epsilon * Math.sqrt(1 - b2p)];
+        const { lrs } = lrGroupsOf(o, names);
+        return [
+          b1p,
+          b2p,
+          lrs[0],
+          o.beta1,
+          o.beta2,
+          o.epsilon * Math.sqrt(1 - b2p),
+          ...lrs.slice(1),
+        ];
       },
     },
   };
 }
 
+/** What an optimiser's update is built over. */
+interface Slots {
+  names: string[];
+  params: Record<string, GraphVariable>;
+  m: Record<string, GraphVariable>;
+  v: Record<string, GraphVariable>;
+  grads: Record<string, Out>;
+  /** Distinct learning rates (parameter groups), and each parameter's. */
+  groups: number;
+  group(name: string): number;
+}
+
+const assignTo = (g: Graph, vr: GraphVariable, value: Out, after: Operation[] = []) =>
+  g.op("AssignVariableOp", [vr.handle, value], { dtype: { type: DT.float } }, after);
+
 /** Adam as `adamRule`'s element-wise ops, each result assigned to its variable. */
-function ruleAdam(
-  g: Graph,
-  o: ReturnType<typeof graphOps>,
-  names: string[],
-  params: Record<string, GraphVariable>,
-  m: Record<string, GraphVariable>,
-  v: Record<string, GraphVariable>,
-  grads: Record<string, Out>,
-): Adam {
+function ruleAdam(g: Graph, o: ReturnType<typeof graphOps>, slots: Slots): Adam {
+  const { names, params, m, v, grads } = slots;
   const keys = [
     "beta1",
     "oneMinusBeta1",
@@ -281,11 +275,18 @@ function ruleAdam(
   ] as const;
   const feeds = keys.map(() => g.placeholder([]));
   const s = Object.fromEntries(keys.map((k, i) => [k, feeds[i]])) as unknown as AdamScalars<Out>;
+  // One step-size feed (lr / (1 − β1ᵗ)) per parameter group after the main one.
+  const stepSizes = [
+    s.stepSize,
+    ...Array.from({ length: slots.groups - 1 }, () => g.placeholder([])),
+  ];
+  feeds.push(...stepSizes.slice(1));
   const applied: Record<string, Operation> = {};
   const assign = (vr: GraphVariable, value: Out, after: Operation[] = []) =>
-    g.op("AssignVariableOp", [vr.handle, value], { dtype: { type: DT.float } }, after);
+    assignTo(g, vr, value, after);
   for (const k of names) {
-    const r = adamRule(o, params[k].read, m[k].read, v[k].read, grads[k], s);
+    const sk = slots.group(k) ? { ...s, stepSize: stepSizes[slots.group(k)] } : s;
+    const r = adamRule(o, params[k].read, m[k].read, v[k].read, grads[k], sk);
     // Each assignment's value is computed from reads of the old values, so it follows them; the
     // parameter's assignment also carries the moments' as control inputs, so that running it
     // runs all three.
@@ -297,7 +298,41 @@ function ruleAdam(
       feeds,
       values: (opt, t) => {
         const values = adamScalarValues(opt, t);
-        return keys.map((k) => values[k]);
+        const { lrs } = lrGroupsOf(opt, names);
+        return [
+          ...keys.map((k) => values[k]),
+          ...lrs.slice(1).map((lr) => adamScalarValues({ ...opt, lr }, t).stepSize),
+        ];
+      },
+    },
+  };
+}
+
+/** RMSprop as `rmspropRule`'s element-wise ops (its slot is v; m is left as it is). */
+function ruleRmsprop(g: Graph, o: ReturnType<typeof graphOps>, slots: Slots): Adam {
+  const { names, params, v, grads } = slots;
+  const keys = ["rho", "oneMinusRho", "lr", "epsilon"] as const;
+  const feeds = keys.map(() => g.placeholder([]));
+  const s = Object.fromEntries(keys.map((k, i) => [k, feeds[i]])) as unknown as RmspropScalars<
+    Out
+  >;
+  const lrs = [s.lr, ...Array.from({ length: slots.groups - 1 }, () => g.placeholder([]))];
+  feeds.push(...lrs.slice(1));
+  const applied: Record<string, Operation> = {};
+  for (const k of names) {
+    const r = rmspropRule(o, params[k].read, v[k].read, grads[k], {
+      ...s,
+      lr: lrs[slots.group(k)],
+    });
+    applied[k] = assignTo(g, params[k], r.p, [assignTo(g, v[k], r.v)]);
+  }
+  return {
+    applied,
+    adam: {
+      feeds,
+      values: (opt) => {
+        const values = rmspropScalarValues(opt);
+        return [...keys.map((k) => values[k]), ...lrGroupsOf(opt, names).lrs.slice(1)];
       },
     },
   };

@@ -5,7 +5,8 @@ import { relativeError } from "../gradcheck.ts";
 import { lossAndGrads } from "../loss_and_grads.ts";
 import { CELL_NAMES, disposeModel, type Task } from "../model.ts";
 import { randomCase as randomCaseOf } from "../_test_rng.ts";
-import { clearGraphCache, graphAvailable, lossAndGradsOn, specOf } from "./runtime.ts";
+import { clearGraphCache, graphAvailable, lossAndGradsOn } from "./runtime.ts";
+import { graphSpecOf } from "../loss_and_grads.ts";
 import { batchParts } from "./train_graph.ts";
 
 const randomCase = (cell: string, task: Task, seed: number, B: number, layers = 1) =>
@@ -46,9 +47,10 @@ for (const cell of CELL_NAMES.flatMap((c) => [c, `${c}+attn`])) {
               const what = `${task}, ${layers} layer(s), ${parts} part(s)${
                 lstm ? `, block ${lstmBlock}` : ""
               }${recall ? ", recall loss" : ""}`;
-              const spec = { ...specOf(model, x.shape, { recall }), parts, lstmBlock };
+              const s0 = graphSpecOf(model, x.shape, { recall });
+              const spec = { ...s0, net: { ...s0.net, parts }, lstmBlock };
               const before = tf.memory().numTensors;
-              const out = lossAndGradsOn(spec, model, x, y, true);
+              const out = lossAndGradsOn(spec, model.params, x, y, true);
               assertEquals(
                 tf.memory().numTensors,
                 before + 1 + layers + Object.keys(model.params).length,
@@ -108,7 +110,10 @@ Deno.test("a batch that does not split into the parts is refused with a clear me
   await initBackend("tensorflow");
   const { model, x, y } = randomCase("rnn_tanh", "adding", 4, 5);
   assertThrows(
-    () => lossAndGradsOn({ ...specOf(model, x.shape), parts: 2 }, model, x, y, false),
+    () => {
+      const s0 = graphSpecOf(model, x.shape);
+      return lossAndGradsOn({ ...s0, net: { ...s0.net, parts: 2 } }, model.params, x, y, false);
+    },
     Error,
     "batch 5 does not split into 2 parts",
   );

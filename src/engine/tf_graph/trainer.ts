@@ -11,7 +11,8 @@ import type { Params } from "../cells/mod.ts";
 import type { Trainer } from "../eager.ts";
 import { readTrainerState, type TrainerState, writeTrainerState } from "../trainer_state.ts";
 import type { Model } from "../model.ts";
-import type { Adam } from "../optim.ts";
+import type { NetOf } from "../bptt.ts";
+import type { Optimizer } from "../optim.ts";
 import type { Operation, Out } from "./graph.ts";
 import { compile, type Compiled, hostBatch, specKey, specOf } from "./runtime.ts";
 import type { GraphSpec, GraphVariable } from "./train_graph.ts";
@@ -40,7 +41,9 @@ export class GraphTrainer implements Trainer {
 
   constructor(
     readonly model: Model,
-    readonly optimizer: Adam,
+    readonly optimizer: Optimizer,
+    /** The network's description (the driver hands over the cell's math). */
+    private readonly net: NetOf,
     private readonly clipNorm?: number,
     private readonly kernels: Partial<Pick<GraphSpec, "lstmBlock" | "fusedAdam">> = {},
   ) {}
@@ -52,7 +55,7 @@ export class GraphTrainer implements Trainer {
   /** The compiled graph for a batch of `x`'s shape (rebuilt, state carried over, on a change). */
   private graphFor(x: tf.Tensor3D): Built {
     if (this.disposed) throw new Error("trainer: used after dispose()");
-    const spec = { ...specOf(this.model, x.shape), ...this.kernels };
+    const spec = { ...specOf(this.net, x.shape, { optimizer: this.optimizer }), ...this.kernels };
     const key = specKey(spec);
     if (this.built?.key === key) return this.built;
     this.close();
@@ -204,14 +207,15 @@ export class GraphTrainer implements Trainer {
 }
 
 /**
- * A trainer on the graph path (call only where `graphAvailable()`); `kernels` can turn the fused
- * kernels off (tests compare both forms).
+ * A trainer on the graph path of the network `net` describes (call only where
+ * `graphAvailable()`); `kernels` can turn the fused kernels off (tests compare both forms).
  */
 export function graphTrainer(
   model: Model,
-  optimizer: Adam,
+  optimizer: Optimizer,
+  net: NetOf,
   clipNorm?: number,
   kernels: Partial<Pick<GraphSpec, "lstmBlock" | "fusedAdam">> = {},
 ): GraphTrainer {
-  return new GraphTrainer(model, optimizer, clipNorm, kernels);
+  return new GraphTrainer(model, optimizer, net, clipNorm, kernels);
 }

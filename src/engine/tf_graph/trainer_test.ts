@@ -2,11 +2,12 @@ import { initBackend, tf } from "../../backend.ts";
 import { assert, assertEquals, assertThrows } from "../../testing/assert.ts";
 import { eagerTrainer, type Trainer } from "../eager.ts";
 import { relativeError } from "../gradcheck.ts";
-import { createModel, disposeModel, type Task } from "../model.ts";
-import { createAdam } from "../optim.ts";
+import { CELL_NAMES, createModel, disposeModel, type Task } from "../model.ts";
+import { CELLS } from "../cells/mod.ts";
+import { createAdam, createOptimizer } from "../optim.ts";
 import { createTrainer } from "../trainer.ts";
 import { mulberry32, randomBatch } from "../_test_rng.ts";
-import { graphTrainer } from "./trainer.ts";
+import { graphTrainer } from "../trainer.ts";
 
 const I = 3, H = 6, TOL = 1e-4;
 /** Parameters and moments after several steps at a large learning rate (rounding compounds). */
@@ -63,6 +64,8 @@ for (
     ["indrnn", 2],
     ["gru+attn", 1],
     ["mingru", 2],
+    // Every cell whose steps use weights formed from its parameters (the `weights` hook).
+    ...CELL_NAMES.filter((c) => CELLS[c].weights).map((c) => [c, 2] as const),
   ] as const
 ) {
   Deno.test(`${cell} ×${layers}: graph training steps match eager ones (Adam, clipping, constraint)`, async () => {
@@ -93,6 +96,38 @@ for (
         disposeModel(em);
       }
     }
+  });
+}
+
+// RMSprop and parameter groups: the same update on both executors.
+for (
+  const [name, fusedAdam] of [["rmsprop", false], ["adam", true], ["adam", false]] as const
+) {
+  Deno.test(`exprnn: graph ${name}${fusedAdam ? " (fused)" : ""} steps with a parameter group match eager ones`, async () => {
+    await initBackend("tensorflow");
+    const opts = { ...ADAM, name, groups: [{ params: ["A"], lr: 0.002 }] };
+    const gm = model("exprnn", "copy", 5, 6, 2), em = model("exprnn", "copy", 5, 6, 2);
+    const g = graphTrainer(gm, createOptimizer(gm.params, opts), 0.05, { fusedAdam });
+    const e = eagerTrainer(em, createOptimizer(em.params, opts), { clipNorm: 0.05 });
+    const a0 = await gm.params["l1.A"].data(), x0 = await gm.params["l1.W_x"].data();
+    for (let s = 0; s < 4; s++) {
+      const { x, y } = batch("copy", 200 + s, 32, 6);
+      const a = g.step(x, y), b = e.step(x, y);
+      await assertClose(a.loss, b.loss, TOL, `step ${s} loss`);
+      dispose(a.loss, a.gradNorm, b.loss, b.gradNorm, x, y);
+    }
+    await assertSameState(g, e, `exprnn ${name}`);
+    // A moved 10× less than W_x would at the main rate: its largest change is ≤ 4 steps × 0.002
+    // (Adam's and RMSprop's steps are at most about lr per element here).
+    const a1 = await gm.params["l1.A"].data(), x1 = await gm.params["l1.W_x"].data();
+    const moved = (p: Float32Array, q: Float32Array) =>
+      p.reduce((m, v, i) => Math.max(m, Math.abs(v - q[i])), 0);
+    assert(moved(a0 as Float32Array, a1 as Float32Array) <= 4 * 0.002 * 1.5, "A at its own rate");
+    assert(moved(x0 as Float32Array, x1 as Float32Array) > 4 * 0.002 * 1.5, "W_x at the main rate");
+    g.dispose();
+    e.dispose();
+    disposeModel(gm);
+    disposeModel(em);
   });
 }
 
