@@ -168,6 +168,7 @@ async function main(argv: string[]): Promise<number> {
       const outcomes = await readOutcomes(file);
       const plan = await planChains(grid, chains, (h) => outcomes.get(h), {
         force: v.force === true,
+        inFlight: (next) => readInFlight(outDir, file, next),
       });
       for (const line of formatSearchPlan(plan, { grid, shardText, file })) console.log(line);
       return 0;

@@ -93,6 +93,13 @@ export function formatSeconds(s: number): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
+/** A run in flight, as the dry runs say it: its checkpoint step and who trains it now. */
+export function inFlightText(f: InFlight, steps: number): string {
+  return `in flight: ${
+    f.step ? `checkpoint at step ${f.step}, ${steps - f.step} steps left` : "no checkpoint yet"
+  }${f.holder ? ` (pid ${f.holder.pid} on ${f.holder.host})` : ""}`;
+}
+
 /** The dry run's lines: a summary, each remaining run, the estimates. */
 export function formatPlan(
   plan: Plan,
@@ -110,13 +117,7 @@ export function formatPlan(
     const c = r.config;
     const f = plan.inFlight.get(r.hash);
     const left = runSeconds(r) * (1 - (f?.step ?? 0) / c.steps);
-    const flight = f
-      ? `  in flight: ${
-        f.step
-          ? `checkpoint at step ${f.step}, ${c.steps - f.step} steps left`
-          : "no checkpoint yet"
-      }${f.holder ? ` (pid ${f.holder.pid} on ${f.holder.host})` : ""}`
-      : "";
+    const flight = f ? `  ${inFlightText(f, c.steps)}` : "";
     lines.push(
       `  ${r.hash.slice(0, 12)}  ${
         runLabel(c).padEnd(40)

@@ -15,8 +15,9 @@
  */
 import { type ChainState, chainState } from "../suite/chain.ts";
 import { partitionChains } from "../suite/shard.ts";
-import type { Chain, Grid } from "../suite/suite.ts";
-import { formatSeconds, runSeconds, SHARD_COUNTS } from "./plan.ts";
+import type { Chain, Grid, GridRun } from "../suite/suite.ts";
+import { formatSeconds, inFlightText, runSeconds, SHARD_COUNTS } from "./plan.ts";
+import type { InFlight } from "./in_flight.ts";
 
 /** One chain's standing. */
 export interface ChainPlan {
@@ -26,6 +27,8 @@ export interface ChainPlan {
   mostSeconds: number;
   /** Estimated seconds left if it fails its next rung (0: finished). */
   leastSeconds: number;
+  /** Its next rung, when a checkpoint or a live process holds it. */
+  inFlight?: InFlight;
 }
 
 /** What remains of a search or its shard. */
@@ -57,17 +60,31 @@ export async function planChains(
   grid: Grid,
   chains: Chain[],
   solved: (hash: string) => boolean | undefined,
-  opts: { force?: boolean; shardCounts?: number[] } = {},
+  opts: {
+    force?: boolean;
+    shardCounts?: number[];
+    /** Which of the chains' next rungs are in flight (see `readInFlight`). */
+    inFlight?: (next: GridRun[]) => Promise<Map<string, InFlight>>;
+  } = {},
 ): Promise<SearchPlan> {
   const known = opts.force ? () => undefined : solved;
   const plans = new Map<Chain, ChainPlan>();
-  for (const chain of grid.chains ?? chains) {
-    const state = await chainState(chain, known);
+  const all = grid.chains ?? chains;
+  const states = await Promise.all(all.map((c) => chainState(c, known)));
+  const flying = await opts.inFlight?.(states.flatMap((s) => (s.next ? [s.next] : [])));
+  for (const [i, chain] of all.entries()) {
+    const state = states[i];
+    const flight = state.next ? flying?.get(state.next.hash) : undefined;
+    // The next rung's checkpointed steps are done: neither estimate counts them again.
+    const doneSeconds = flight && state.next
+      ? runSeconds(state.next) * flight.step / state.next.config.steps
+      : 0;
     plans.set(chain, {
       chain,
       state,
-      mostSeconds: mostLeft(chain, state),
-      leastSeconds: state.next ? runSeconds(state.next) : 0,
+      mostSeconds: mostLeft(chain, state) - doneSeconds,
+      leastSeconds: state.next ? runSeconds(state.next) - doneSeconds : 0,
+      inFlight: flight,
     });
   }
   const mine = chains.map((c) => plans.get(c)!);
@@ -119,7 +136,9 @@ export function formatSearchPlan(
     lines.push(
       `  ${c.label.padEnd(34)} T ${ladder.join(",")}${c.bisect ? ` +${c.bisect} bisection` : ""}; ${
         c.budget ?? `${n.steps} steps`
-      }; next T=${n.T} (${n.steps} steps); ${found}; ` +
+      }; next T=${n.T} (${n.steps} steps${
+        p.inFlight ? `, ${inFlightText(p.inFlight, n.steps)}` : ""
+      }); ${found}; ` +
         `~${formatSeconds(p.leastSeconds)}–${formatSeconds(p.mostSeconds)}`,
     );
   }

@@ -47,3 +47,27 @@ Deno.test("a search's dry run: at most the rest of the ladder plus bisection, at
   const forced = await planChains(grid, grid.chains!, (h) => outcome.get(h), { force: true });
   assertEquals(forced.chains[0].state.next?.config.T, 10);
 });
+
+Deno.test("a search's dry run names a next rung in flight and counts only its steps left", async () => {
+  const outcome = new Map([[lstm.ladder[0].hash, true]]);
+  const next = lstm.ladder[1];
+  const asked: string[] = [];
+  const plan = await planChains(grid, grid.chains!, (h) => outcome.get(h), {
+    inFlight: (runs) => {
+      asked.push(...runs.map((r) => r.hash));
+      return Promise.resolve(
+        new Map([[next.hash, { step: 50, holder: { pid: 7, host: "h", started: "" } }]]),
+      );
+    },
+  });
+  // Asked once, for each chain's next rung only.
+  assertEquals(asked, [next.hash, tanh.ladder[0].hash]);
+  const p = plan.chains[0];
+  assertAlmostEquals(p.leastSeconds, runSeconds(next) * (1 - 50 / next.config.steps), 1e-9);
+  const lines = formatSearchPlan(plan, { grid, shardText: "", file: "f.jsonl" });
+  assertMatch(
+    lines[1],
+    /next T=20 \(200 steps, in flight: checkpoint at step 50, 150 steps left \(pid 7 on h\)\)/,
+  );
+  assertEquals(plan.chains[1].inFlight, undefined);
+});
