@@ -77,41 +77,62 @@ export function engineKey(
 }
 
 /** The folders (under `src/`) whose code decides what a run computes. */
-const CODE_DIRS = ["engine", "train", "data"];
-/** Single files (under `src/`) that decide it too. */
-const CODE_FILES = ["backend.ts", "results/solved.ts", "results/schema.ts"];
+const CODE_DIRS = ["engine", "data"];
+/**
+ * Single files (under `src/`) that decide it too: the training loop and what it measures and
+ * saves. The rest of `train/` (dry-run plans, progress lines, claims, the grid and search drivers)
+ * only chooses which run comes next, so editing it keeps checkpoints valid.
+ */
+const CODE_FILES = [
+  "backend.ts",
+  "results/solved.ts",
+  "results/schema.ts",
+  "train/train_run.ts",
+  "train/curve.ts",
+  "train/measure.ts",
+  "train/batch_tensors.ts",
+  "train/checkpoint.ts",
+];
 
 let codeVersionOnce: Promise<string> | null = null;
 
 /**
  * The version of the code that computes a run: SHA-256 (first 16 hex) over the sources of
- * `src/engine/`, `src/train/`, `src/data/`, `src/backend.ts`, `src/results/solved.ts` and
- * `schema.ts` (tests excluded), path and content of each. Any change to the math, the loop, the
- * data or the saved state's meaning changes it, so a checkpoint is never continued by code that
- * would compute other numbers; edits elsewhere (report, docs, CLIs) keep checkpoints valid. A git
+ * `src/engine/`, `src/data/`, the training loop's files in `src/train/`, `src/backend.ts`,
+ * `src/results/solved.ts` and `schema.ts` (tests excluded), path and content of each. Any change
+ * to the math, the loop, the data or the saved state's meaning changes it, so a checkpoint is
+ * never continued by code that would compute other numbers; edits elsewhere (report, docs, CLIs) keep checkpoints valid. A git
  * commit would refuse them after every README edit and is unknown where the code runs without
  * `.git` (a container image, a copied tree).
  */
 export function codeVersion(): Promise<string> {
   return codeVersionOnce ??= (async () => {
     const src = fileURLToPath(new URL("../", import.meta.url));
-    const files: string[] = [...CODE_FILES];
-    const walk = (rel: string) => {
-      for (const e of Deno.readDirSync(join(src, rel))) {
-        const p = `${rel}/${e.name}`;
-        if (e.isDirectory) walk(p);
-        else if (e.name.endsWith(".ts") && !e.name.endsWith("_test.ts")) files.push(p);
-      }
-    };
-    for (const d of CODE_DIRS) walk(d);
-    files.sort();
     const enc = new TextEncoder();
-    const parts = files.flatMap((f) => [enc.encode(`${f}\0`), Deno.readFileSync(join(src, f))]);
+    const parts = codeVersionFiles().flatMap((f) => [
+      enc.encode(`${f}\0`),
+      Deno.readFileSync(join(src, f)),
+    ]);
     const all = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
     let o = 0;
     for (const p of parts) all.set(p, (o += p.length) - p.length);
     return (await sha256(all)).slice(0, 16);
   })();
+}
+
+/** The files {@link codeVersion} hashes, relative to `src/`, sorted. */
+export function codeVersionFiles(): string[] {
+  const src = fileURLToPath(new URL("../", import.meta.url));
+  const files: string[] = [...CODE_FILES];
+  const walk = (rel: string) => {
+    for (const e of Deno.readDirSync(join(src, rel))) {
+      const p = `${rel}/${e.name}`;
+      if (e.isDirectory) walk(p);
+      else if (e.name.endsWith(".ts") && !e.name.endsWith("_test.ts")) files.push(p);
+    }
+  };
+  for (const d of CODE_DIRS) walk(d);
+  return files.sort();
 }
 
 async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {

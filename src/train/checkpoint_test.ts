@@ -1,9 +1,16 @@
 import { initBackend } from "../backend.ts";
 import { expandGrid, validateSuite } from "../suite/suite.ts";
-import { assert, assertEquals, assertMatch, assertNotEquals } from "../testing/assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertGreater,
+  assertMatch,
+  assertNotEquals,
+} from "../testing/assert.ts";
 import {
   checkpointPath,
   codeVersion,
+  codeVersionFiles,
   engineKey,
   readCheckpoint,
   readCheckpointMeta,
@@ -87,4 +94,31 @@ Deno.test("the code version is a stable hash of the computing sources; the engin
   const b = { name: "tensorflow", tensorflowVersion: "2.21.0", threads: 1, interOpThreads: 2 };
   assertEquals(engineKey(b, "graph"), "tensorflow/graph/tf 2.21.0/threads 1x2");
   assertNotEquals(engineKey({ ...b, interOpThreads: 4 }, "graph"), engineKey(b, "graph"));
+});
+
+Deno.test("the code version covers every module the training loop imports", async () => {
+  const src = new URL("../", import.meta.url);
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", new URL("train/train_run.ts", src).href],
+    stdout: "piped",
+    stderr: "null",
+  });
+  const info = JSON.parse(new TextDecoder().decode((await cmd.output()).stdout));
+  const local = (info.modules as { specifier: string }[])
+    .map((m) => m.specifier)
+    .filter((s) => s.startsWith(src.href))
+    .map((s) => s.slice(src.href.length));
+  assertGreater(local.length, 10);
+  const hashed = new Set(codeVersionFiles());
+  // Imported by the loop but computing nothing: an atomic file write, Deno's Node shims, the
+  // start-up log filter, the environment a record carries, where setup put the library.
+  const inert = new Set([
+    "fs/atomic.ts",
+    "node_util_shim.ts",
+    "quiet_stderr.ts",
+    "results/env.ts",
+    "setup/provision.ts",
+  ]);
+  const missing = local.filter((f) => !hashed.has(f) && !inert.has(f));
+  assertEquals(missing, [], "modules the loop runs that a checkpoint's code version ignores");
 });
