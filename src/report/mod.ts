@@ -27,8 +27,12 @@ export {
   type BuildReportOptions,
   type BuildReportResult,
   missingItems,
+  parseLink,
   readLibraries,
+  type ReportLink,
 } from "./build_report.ts";
+export { type LiteratureRow, literatureRows, metricSolves } from "./literature.ts";
+export { originIndex, type OriginOf, type RunOrigin } from "./origins.ts";
 export type { Chart, VlSpec } from "./charts/_common.ts";
 export { gradientDecayChart, gradientDecayData } from "./charts/gradient_decay.ts";
 export {

@@ -12,6 +12,7 @@ const h = (cell: string, median: number, capped = false): PresentedHorizon => ({
   seeds: 3,
   lengths: [50, 100, 200],
   capped,
+  searched: false,
 });
 
 Deno.test("horizon rows: ≥ where capped, none where nothing was solved", () => {
