@@ -93,8 +93,9 @@ export function horizonCaption(horizons: PresentedHorizon[]): string {
       }` + (none ? `, ${none} solve none` : ""),
     ];
   });
+  const top = horizons.some((h) => h.searched) ? " (a search's top rung)" : "";
   return `${parts.join("; ")}. A dot is the median seed's longest T solved, its bar the ` +
-    `seeds' range; ≥ marks a horizon at the longest length tested.`;
+    `seeds' range; ≥ marks a horizon at the longest length tested${top}.`;
 }
 
 function panel(
