@@ -183,19 +183,43 @@ function headlineOf(
   };
 }
 
+/**
+ * A task's step budget in words: the search's rule where every series of it was searched under
+ * one rule; else read from the runs' steps ({@link taskBudget}), each searched series' own rule
+ * where they differ.
+ */
+function budgetOf(
+  task: "adding" | "copy",
+  records: ResultRecord[],
+  horizons: PresentedHorizon[],
+): string {
+  const hs = horizons.filter((h) => h.task === task);
+  const rules = new Set(hs.map((h) => (h.searched ? h.budget : null)));
+  if (rules.size === 1 && !rules.has(null) && !rules.has(undefined)) return [...rules][0]!;
+  const searched = hs.filter((h) => h.searched);
+  if (searched.length === 0) return taskBudget(records, horizons, task);
+  return hs.map((h) => `${h.cell} ${h.budget}`).join("; ");
+}
+
 /** The findings of these records, as data. */
 export function findingsData(all: ResultRecord[], opts: FindingsOptions = {}): FindingsData {
   const records = horizonRecords(all, opts.originOf);
-  const searched = new Set(
-    records.filter((r) => isSearchRung(opts.originOf, r)).map((r) =>
-      `${r.config.task}|${seriesOf(r.config)}`
-    ),
-  );
-  const horizons: PresentedHorizon[] = memoryHorizons(records).map((h) => ({
-    ...h,
-    capped: horizonCapped(h),
-    searched: searched.has(`${h.task}|${h.cell}`),
-  }));
+  // A searched series' budget is its search's rule, as the suite states it (the rungs a chain
+  // trained may be too few to read the rule back from their steps).
+  const rules = new Map<string, string>();
+  for (const r of records) {
+    const o = opts.originOf?.(r);
+    if (o?.search && o.budget) rules.set(`${r.config.task}|${seriesOf(r.config)}`, o.budget);
+  }
+  const horizons: PresentedHorizon[] = memoryHorizons(records).map((h) => {
+    const rule = rules.get(`${h.task}|${h.cell}`);
+    return {
+      ...h,
+      capped: horizonCapped(h),
+      searched: rule !== undefined,
+      ...(rule ? { budget: rule } : {}),
+    };
+  });
   const order = sortCells(horizons.map((h) => h.cell));
   horizons.sort((a, b) =>
     taskOrder(a.task) - taskOrder(b.task) || order.indexOf(a.cell) - order.indexOf(b.cell)
@@ -238,7 +262,7 @@ export function findingsData(all: ResultRecord[], opts: FindingsOptions = {}): F
     decay,
     pairs,
     headline: tasks.map((t) => headlineOf(t, records, horizons)),
-    budgets: tasks.map((task) => ({ task, text: taskBudget(records, horizons, task) })),
+    budgets: tasks.map((task) => ({ task, text: budgetOf(task, records, horizons) })),
     copySource: copySources.size === 0
       ? null
       : copySources.size > 1

@@ -120,6 +120,9 @@ Deno.test("a suite mixing a grid and a search: a cell's horizon is its search's,
     ["lstm", 100, false, true, [25, 50, 100, 200]],
   ]);
   assertEquals(d.budgets[0].text, "2·T steps, at least 100, at most 300");
+  // The search's rule as the suite states it, even where the rungs trained cannot show it.
+  const first = recs.filter((r) => r.config.T === 25 || !originOf(r)?.search);
+  assertEquals(findingsData(first, { originOf }).budgets[0].text, d.budgets[0].text);
   const f = wordFindings(d);
   assertMatch(
     f.headline[0],
