@@ -86,11 +86,11 @@ export function horizonCaption(horizons: PresentedHorizon[]): string {
     const best = Math.max(...hs.map((h) => h.median));
     const capped = hs.some((h) => h.median === best && h.capped);
     const none = hs.filter((h) => h.median === 0).length;
-    const n = hs.filter((h) => h.median === best && best > 0).length;
+    if (best === 0) return [`${TASK_LABEL[t]}: none of ${hs.length} series solves a length`];
+    const n = hs.filter((h) => h.median === best).length;
     return [
-      `${TASK_LABEL[t]}: ${n} of ${hs.length} series ${n === 1 ? "reaches" : "reach"} ${
-        best > 0 ? `${capped ? "≥ " : ""}T = ${best}` : "nothing"
-      }` + (none ? `, ${none} solve none` : ""),
+      `${TASK_LABEL[t]}: ${n} of ${hs.length} series ${n === 1 ? "reaches" : "reach"} ` +
+      `${capped ? "≥ " : ""}T = ${best}` + (none ? `, ${none} solve none` : ""),
     ];
   });
   const top = horizons.some((h) => h.searched) ? " (a search's top rung)" : "";

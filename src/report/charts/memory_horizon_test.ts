@@ -50,6 +50,10 @@ Deno.test("the headline chart renders, with the literature beside it", async () 
     /1 of 1 series reaches ≥ T = 800\..*at the longest length tested \(a search's top rung\)\.$/,
   );
   assertEquals(horizonRows([{ ...h("lstm", 800, true), searched: true }])[0].label, "≥ 800");
+  assertMatch(
+    memoryHorizonChart([h("lstm", 0)]).caption,
+    /^adding problem: none of 1 series solves a length\. /,
+  );
 });
 
 Deno.test("the chart skeleton: one panel per task with rows, the chart's title on top", () => {
