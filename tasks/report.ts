@@ -1,7 +1,9 @@
 /**
  * `deno task report`: builds the self-contained HTML report (Vega-Lite charts of gradient
  * decay, accuracy against length, training curves, subnormal shares, speed, and the run
- * manifest) from `reports/results/` and `reports/bench/` into `reports/site/`.
+ * manifest) from `reports/results/` and `reports/bench/` into `reports/site/`. The suite file
+ * (`--suite`, default the `--references` one) is expanded here, so the report library stays free
+ * of engine modules; `--link LABEL=HREF` links other reports.
  *
  * @module
  */

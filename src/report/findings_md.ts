@@ -1,8 +1,9 @@
 /**
  * `FINDINGS.md`: the report's findings as Markdown, for readers of a repository or a published
- * site who will not open the HTML page — the headline first, then the thesis-check and
- * memory-horizon tables, every chart's caption (the same words as the page) and the commands
- * that reproduce the run and rebuild the report. Pure: the caller writes the text.
+ * site who will not open the HTML page — the headline first, links to other reports, then the
+ * thesis-check, memory-horizon and literature tables, every chart's caption (the same words as
+ * the page) and the commands that reproduce the run and rebuild the report (with the flags it
+ * was built with). Pure: the caller writes the text.
  *
  * @module
  */
