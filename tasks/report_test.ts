@@ -82,6 +82,7 @@ Deno.test("the published reference run (docs/reference/) rebuilds to its committ
   const root = new URL("../", import.meta.url).pathname;
   const dir = await Deno.makeTempDir();
   try {
+    const committed0 = await Deno.readTextFile(join(root, "docs/reference/FINDINGS.md"));
     const r = await report(dir, [
       "--results",
       join(root, "docs/reference/results"),
@@ -91,6 +92,7 @@ Deno.test("the published reference run (docs/reference/) rebuilds to its committ
       join(dir, "no-history"),
       "--out",
       join(dir, "site"),
+      ...rebuildFlags(committed0),
     ]);
     assertEquals(r.code, 0, r.stderr);
     // Everything but the reproduce commands, which name the folders the report was built into.
@@ -104,6 +106,52 @@ Deno.test("the published reference run (docs/reference/) rebuilds to its committ
       "docs/reference/ is stale: deno task report --results docs/reference/results " +
         "--bench docs/reference/bench --out docs/reference",
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/**
+ * The `--references`, `--suite` and `--link` flags of the rebuild command a FINDINGS.md gives
+ * (its last `deno task report` line), unquoted as a shell would.
+ */
+function rebuildFlags(md: string): string[] {
+  const line = md.split("\n").filter((l) => l.startsWith("deno task report ")).at(-1) ?? "";
+  const words = [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) =>
+    m[1] !== undefined ? m[1].replaceAll("'\\''", "'") : m[2]
+  );
+  return words.flatMap((w, i) =>
+    ["--references", "--suite", "--link"].includes(w) && i + 1 < words.length
+      ? [w, words[i + 1]]
+      : []
+  );
+}
+
+Deno.test("rebuildFlags reads the flags back as a shell would", () => {
+  assertEquals(
+    rebuildFlags(
+      "x\ndeno task report --results r --out o --references s.json --link 'Long run=long/index.html'" +
+        " --link T=../index.html\n",
+    ),
+    ["--references", "s.json", "--link", "Long run=long/index.html", "--link", "T=../index.html"],
+  );
+});
+
+Deno.test("--link needs LABEL=HREF and --suite a suite file: exit 2, one line, nothing written", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (
+      const [args, msg] of [
+        [["--link", "nolabel"], /^report: --link needs LABEL=HREF, got 'nolabel' \(see --help\)$/],
+        [["--suite", join(dir, "none.json")], /^report: suite '.*none\.json' not found/],
+      ] as const
+    ) {
+      const r = await report(dir, [...args, "--out", join(dir, "site")]);
+      assertEquals(r.code, 2, r.stderr);
+      assertEquals(r.stderr.trim().split("\n").length, 1);
+      assertMatch(r.stderr.trim(), msg);
+    }
+    assertEquals([...Deno.readDirSync(dir)], []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

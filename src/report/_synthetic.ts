@@ -20,6 +20,7 @@ import {
 import { stepsToSolveOfCurve } from "../results/solved.ts";
 import { suiteRunFile } from "../results/store.ts";
 import { mulberry32 } from "../testing/mulberry32.ts";
+import type { Grid } from "../suite/suite.ts";
 
 /** Per-step decay factor of ‖dL/dh_t‖ at initialisation, by cell (the synthetic "physics"). */
 export const SYNTHETIC_DECAY: Record<string, number> = {
@@ -135,9 +136,6 @@ export function syntheticRecords(opts: SyntheticOptions = {}): ResultRecord[] {
       for (const T of lengths) {
         for (const seed of seeds) {
           i++;
-          const r = rng(i * 1000 + seed);
-          const decay = SYNTHETIC_DECAY[cell] ?? 0.95;
-          const len = task === "adding" ? T : T + 2 * symbols;
           const config: RunConfig = {
             task,
             ...(task === "adding" ? { variant: "arjovsky" as const } : { symbols }),
@@ -157,10 +155,6 @@ export function syntheticRecords(opts: SyntheticOptions = {}): ResultRecord[] {
             ...(layers > 1 ? { layers } : {}),
             backend: "tensorflow",
           };
-          const baseline = task === "adding" ? 1 / 6 : (symbols * Math.log(8)) / (T + 2 * symbols);
-          // How much of the signal survives the distance to the informative inputs.
-          const reach = Math.pow(decay, T / 4);
-          const quality = Math.min(1, reach * 4) * (0.9 + 0.1 * r());
           const status: ResultRecord["status"] = !faults
             ? "ok"
             : cell === "rnn_relu" && T >= 200 && seed === seeds[0]
@@ -168,82 +162,9 @@ export function syntheticRecords(opts: SyntheticOptions = {}): ResultRecord[] {
             : cell === "gru" && T === lengths.at(-1) && seed === seeds.at(-1) && task === "copy"
             ? "failed"
             : "ok";
-          const stoppedAt = status === "ok" ? steps : Math.round(steps / 3);
-          const curve = [];
-          for (let s = 0; s <= stoppedAt; s += evalEvery) {
-            const progress = s / steps;
-            const loss = baseline * (1 - quality * (1 - Math.exp(-5 * progress))) *
-              (1 + 0.05 * (r() - 0.5));
-            const acc = task === "copy"
-              ? 1 / 8 + (1 - 1 / 8) * quality * (1 - Math.exp(-5 * progress))
-              : 0;
-            curve.push({
-              step: s,
-              train_loss: status === "diverged" && s === stoppedAt ? 1e6 : loss,
-              test_loss: loss * 1.02,
-              test_mse: task === "adding" ? loss * 1.02 : null,
-              test_accuracy: acc,
-            });
-          }
-          const last = curve.at(-1)!;
-          const probes = probeAt
-            .filter((p) => p <= stoppedAt)
-            .map((p) => {
-              // Training slows the decay (the remedies learn to carry gradient).
-              const trained = p / steps;
-              const dec = Math.min(0.9999, decay + (1 - decay) * 0.5 * trained * quality);
-              const pr: ProbeRecord = probe(p, len, dec, 1e-2, r);
-              if (opts.recall && task === "copy") {
-                pr.recall_norms = probe(p, len, dec, 1e-3, r).norms;
-              }
-              // Lower layers decay faster (they are further from the loss): layer 0 the bottom.
-              if (layers > 1) {
-                pr.layer_norms = Array.from(
-                  { length: layers },
-                  (_, l) =>
-                    l === layers - 1
-                      ? pr.norms
-                      : probe(p, len, dec * (1 - 0.01 * (layers - 1 - l)), 1e-2, r).norms,
-                );
-              }
-              return pr;
-            });
-          const date = new Date(base + i * 1000).toISOString();
-          out.push({
-            schema: RESULT_SCHEMA,
-            kind: "result",
-            run_id: `${suite}-${task}-${cell}-T${T}-s${seed}-${hex(i, 6)}`,
-            suite,
-            grid_hash: gridHash,
-            config_hash: hex(i * 7 + seed, 64),
-            config,
-            env: syntheticEnv(date),
-            status,
-            status_detail: status === "ok" ? null : {
-              step: stoppedAt,
-              reason: status === "diverged" ? "loss is NaN" : "out of memory",
-            },
-            metrics: {
-              test_loss: status === "ok" ? last.test_loss : null,
-              test_mse: status === "ok" && task === "adding" ? last.test_mse : null,
-              test_accuracy: status === "ok" ? last.test_accuracy : null,
-              final_train_loss: status === "diverged" ? null : last.train_loss,
-              baseline_loss: baseline,
-              solved: status === "ok" &&
-                (task === "adding" ? (last.test_mse ?? 1) <= 0.01 : last.test_accuracy >= 0.99),
-              steps_to_solve: stepsToSolveOfCurve(config, curve),
-            },
-            stopped_early: false,
-            end_step: stoppedAt,
-            curve,
-            probes,
-            timing: {
-              median_step_ms: 0.05 * T * (cell.startsWith("lstm") ? 4 : cell === "gru" ? 3 : 1) *
-                (1 + 0.1 * r()),
-              total_s: stoppedAt * 0.05 * T / 1000,
-              steps_done: stoppedAt,
-            },
-          });
+          out.push(
+            syntheticRecord(config, i, { suite, gridHash, base, status, recall: opts.recall }),
+          );
         }
       }
     }
@@ -251,9 +172,144 @@ export function syntheticRecords(opts: SyntheticOptions = {}): ResultRecord[] {
   return out;
 }
 
+/**
+ * One synthetic record of a run config (the `i`-th of its suite run: its seed of randomness and
+ * its date). Gradient norms decay like `SYNTHETIC_DECAY[cell]^distance`; the loss falls towards
+ * the better the more signal survives the distance T.
+ */
+export function syntheticRecord(
+  config: RunConfig,
+  i: number,
+  o: {
+    suite: string;
+    gridHash: string;
+    base: number;
+    status?: ResultRecord["status"];
+    recall?: boolean;
+  },
+): ResultRecord {
+  const { task, cell, T, seed, steps, evalEvery, probeAt } = config;
+  const symbols = config.symbols ?? 10;
+  const layers = config.layers ?? 1;
+  const status = o.status ?? "ok";
+  const suite = o.suite;
+  const r = rng(i * 1000 + seed);
+  const decay = SYNTHETIC_DECAY[cell] ?? 0.95;
+  const len = task === "adding" ? T : T + 2 * symbols;
+  const baseline = task === "adding" ? 1 / 6 : (symbols * Math.log(8)) / (T + 2 * symbols);
+  // How much of the signal survives the distance to the informative inputs.
+  const reach = Math.pow(decay, T / 4);
+  const quality = Math.min(1, reach * 4) * (0.9 + 0.1 * r());
+  const stoppedAt = status === "ok" ? steps : Math.round(steps / 3);
+  const curve = [];
+  for (let s = 0; s <= stoppedAt; s += evalEvery) {
+    const progress = s / steps;
+    const loss = baseline * (1 - quality * (1 - Math.exp(-5 * progress))) *
+      (1 + 0.05 * (r() - 0.5));
+    const acc = task === "copy" ? 1 / 8 + (1 - 1 / 8) * quality * (1 - Math.exp(-5 * progress)) : 0;
+    curve.push({
+      step: s,
+      train_loss: status === "diverged" && s === stoppedAt ? 1e6 : loss,
+      test_loss: loss * 1.02,
+      test_mse: task === "adding" ? loss * 1.02 : null,
+      test_accuracy: acc,
+    });
+  }
+  const last = curve.at(-1)!;
+  const probes = probeAt
+    .filter((p) => p <= stoppedAt)
+    .map((p) => {
+      // Training slows the decay (the remedies learn to carry gradient).
+      const trained = p / steps;
+      const dec = Math.min(0.9999, decay + (1 - decay) * 0.5 * trained * quality);
+      const pr: ProbeRecord = probe(p, len, dec, 1e-2, r);
+      if (o.recall && task === "copy") {
+        pr.recall_norms = probe(p, len, dec, 1e-3, r).norms;
+      }
+      // Lower layers decay faster (they are further from the loss): layer 0 the bottom.
+      if (layers > 1) {
+        pr.layer_norms = Array.from(
+          { length: layers },
+          (_, l) =>
+            l === layers - 1
+              ? pr.norms
+              : probe(p, len, dec * (1 - 0.01 * (layers - 1 - l)), 1e-2, r).norms,
+        );
+      }
+      return pr;
+    });
+  const date = new Date(o.base + i * 1000).toISOString();
+  return {
+    schema: RESULT_SCHEMA,
+    kind: "result",
+    run_id: `${suite}-${task}-${cell}-T${T}-s${seed}-${hex(i, 6)}`,
+    suite,
+    grid_hash: o.gridHash,
+    config_hash: hex(i * 7 + seed, 64),
+    config,
+    env: syntheticEnv(date),
+    status,
+    status_detail: status === "ok" ? null : {
+      step: stoppedAt,
+      reason: status === "diverged" ? "loss is NaN" : "out of memory",
+    },
+    metrics: {
+      test_loss: status === "ok" ? last.test_loss : null,
+      test_mse: status === "ok" && task === "adding" ? last.test_mse : null,
+      test_accuracy: status === "ok" ? last.test_accuracy : null,
+      final_train_loss: status === "diverged" ? null : last.train_loss,
+      baseline_loss: baseline,
+      solved: status === "ok" &&
+        (task === "adding" ? (last.test_mse ?? 1) <= 0.01 : last.test_accuracy >= 0.99),
+      steps_to_solve: stepsToSolveOfCurve(config, curve),
+    },
+    stopped_early: false,
+    end_step: stoppedAt,
+    curve,
+    probes,
+    timing: {
+      median_step_ms: 0.05 * T * (cell.startsWith("lstm") ? 4 : cell === "gru" ? 3 : 1) *
+        (1 + 0.1 * r()),
+      total_s: stoppedAt * 0.05 * T / 1000,
+      steps_done: stoppedAt,
+    },
+  };
+}
+
+/**
+ * Synthetic records of an expanded suite grid, as training would leave them: a grid's runs
+ * each once, a search's chains climbing their ladders up to and including the first rung not
+ * solved (no bisection). `only` keeps the runs it accepts (a partial run).
+ */
+export function syntheticGridRecords(
+  grid: Grid,
+  opts: { date?: string; only?: (c: RunConfig) => boolean } = {},
+): ResultRecord[] {
+  const base = Date.parse(opts.date ?? "2025-01-01T00:00:00.000Z");
+  const keep = opts.only ?? (() => true);
+  const o = { suite: grid.suite, gridHash: grid.gridHash, base };
+  const out: ResultRecord[] = [];
+  const chains = grid.chains ??
+    grid.runs.map((run) => ({ ladder: [run], budget: null }) as const);
+  for (const chain of chains) {
+    for (const run of chain.ladder) {
+      if (!keep(run.config)) break;
+      const rec = syntheticRecord(run.config, out.length + 1, o);
+      rec.config_hash = run.hash;
+      out.push(rec);
+      if (rec.metrics.steps_to_solve === null) break;
+    }
+  }
+  return out;
+}
+
 /** Writes a synthetic suite run as a JSONL file into `dir`; returns the file's path. */
-export async function writeSyntheticRun(dir: string, opts: SyntheticOptions = {}): Promise<string> {
-  const recs = syntheticRecords(opts);
+export function writeSyntheticRun(dir: string, opts: SyntheticOptions = {}): Promise<string> {
+  return writeRecords(dir, syntheticRecords(opts));
+}
+
+/** Writes records of one suite run as its JSONL file into `dir`; returns the file's path. */
+export async function writeRecords(dir: string, recs: ResultRecord[]): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
   const file = suiteRunFile(dir, recs[0].suite, recs[0].grid_hash);
   await Deno.writeTextFile(file, recs.map((r) => JSON.stringify(r)).join("\n") + "\n");
@@ -320,3 +376,45 @@ export async function writeSyntheticBench(
   await Deno.writeTextFile(file, JSON.stringify(syntheticBench(opts), null, 2) + "\n");
   return file;
 }
+
+/**
+ * A small suite mixing a grid and a memory-horizon search, with published reference points, as
+ * `suites/long.json` does: adding T = 100 for rnn_tanh and lstm (2 seeds) beside a search of
+ * adding T = 25 → 200 for both, and references at adding T = 100 (both cells) and copy T = 1000.
+ */
+export const MIXED_SUITE = {
+  name: "mixed",
+  description: "A grid at the literature's length beside a memory-horizon search.",
+  experiments: [
+    {
+      source: "A & B 2018, Table 1: adding T = 100, batch 50. Hidden size and step count are " +
+        "ours (the paper sized models to 70K parameters): 400 steps, our calibration.",
+      tasks: ["adding"],
+      lengths: [100],
+      cells: ["rnn_tanh", "lstm"],
+      seeds: [1, 2],
+      hidden: 16,
+      batch: 50,
+      steps: 400,
+      evalEvery: 20,
+      testSize: 64,
+    },
+    {
+      tasks: ["adding"],
+      cells: ["rnn_tanh", "lstm"],
+      seeds: [1],
+      hidden: 8,
+      batch: 16,
+      evalEvery: 20,
+      testSize: 64,
+      solved: { mse: 0.01, accuracy: 0.99 },
+      stopWhenSolved: { patience: 1 },
+      search: { from: 25, factor: 2, to: 200, steps: { perT: 2, min: 100, max: 300 }, bisect: 1 },
+    },
+  ],
+  references: [
+    { task: "adding", T: 100, cell: "lstm", metric: "test_mse", value: 0.005, source: "A 2018" },
+    { task: "adding", T: 100, cell: "rnn_tanh", metric: "test_mse", value: 0.17, source: "A 2018" },
+    { task: "copy", T: 1000, cell: "gru", metric: "test_loss", value: 0.0197, source: "A 2018" },
+  ],
+};

@@ -24,6 +24,8 @@ import { loadReportData, type ReportData } from "./load.ts";
 import { failureLines, missingGrid, runManifest } from "./manifest.ts";
 import { renderSvg } from "./svg.ts";
 import { historyPage, historyView, loadHistory } from "../history/mod.ts";
+import type { Grid } from "../suite/suite.ts";
+import { originIndex, type OriginOf } from "./origins.ts";
 
 /** Options of {@link buildReport}. */
 export interface BuildReportOptions {
@@ -50,6 +52,35 @@ export interface BuildReportOptions {
    * missing. Absent: no playground.
    */
   playground?: (libs: Libraries) => Promise<{ html?: string | null; problem?: string | null }>;
+  /**
+   * The expanded grid of the suite file the records were trained from (`expandGrid`): it says
+   * which records are search rungs and each experiment's `source`. Absent: every record is read
+   * as a grid's run.
+   */
+  grid?: Grid;
+  /** That suite file's path, for the reproduce commands (absent: the records' suite name). */
+  suitePath?: string;
+  /**
+   * Links to other reports, shown in the page's navigation and in `FINDINGS.md` (where a link
+   * to a report's `index.html` points to the `FINDINGS.md` beside it).
+   */
+  links?: ReportLink[];
+}
+
+/** A link to another report (or page): its label and its address, as given. */
+export interface ReportLink {
+  label: string;
+  href: string;
+}
+
+/**
+ * Parses `LABEL=HREF` (the first `=` splits; both sides non-empty); null when malformed.
+ */
+export function parseLink(s: string): ReportLink | null {
+  const at = s.indexOf("=");
+  if (at <= 0) return null;
+  const label = s.slice(0, at).trim(), href = s.slice(at + 1).trim();
+  return label && href ? { label, href } : null;
 }
 
 /** What {@link buildReport} wrote and found. */
@@ -79,7 +110,7 @@ export interface BuildReportResult {
  */
 export function buildCharts(
   data: ReportData,
-  found: FindingsData = findingsData(data.run?.records ?? []),
+  found: FindingsData = findingsData(data.run?.records ?? [], { references: data.references }),
 ): Chart[] {
   const records = data.run?.records ?? [];
   const solved = records[0]?.config.solved;
@@ -98,12 +129,12 @@ export function buildCharts(
 /** Everything the report should say is missing. */
 export function missingItems(
   data: ReportData,
-  opts: { resultsDir: string; benchDir: string },
+  opts: { resultsDir: string; benchDir: string; originOf?: OriginOf },
 ): string[] {
   const out: string[] = [];
   const recs = data.run?.records ?? [];
   if (!data.run) out.push(`no results in ${opts.resultsDir} (run \`deno task train\`)`);
-  out.push(...missingGrid(recs));
+  out.push(...missingGrid(recs, opts.originOf));
   out.push(...failureLines(recs));
   const noProbe = recs.filter((r) => r.probes.length === 0).length;
   if (noProbe) out.push(`${noProbe} run(s) without gradient probes`);
@@ -144,11 +175,12 @@ export async function readLibraries(): Promise<Libraries> {
 export async function buildReport(opts: BuildReportOptions): Promise<BuildReportResult> {
   const data = await loadReportData(opts);
   const run = data.run;
-  const facts = findingsData(run?.records ?? []);
+  const originOf = opts.grid ? originIndex(opts.grid) : undefined;
+  const facts = findingsData(run?.records ?? [], { originOf, references: data.references });
   const found = wordFindings(facts);
   const charts = buildCharts(data, facts);
   const assets = await readPageAssets();
-  const missing = missingItems(data, opts);
+  const missing = missingItems(data, { ...opts, originOf });
   const libs = await readLibraries();
   const playground = opts.playground ? await opts.playground(libs) : {};
   if (playground.problem) missing.push(playground.problem);
@@ -159,6 +191,8 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
       run.finished.slice(0, 16).replace("T", " ")
     } UTC.`
     : "No results yet.";
+  const links: [string, string][] = (opts.links ?? []).map((l) => [l.href, `${l.label} →`]);
+  if (playground.html) links.push(["playground.html", "Playground: train a cell live →"]);
   const html = renderHtml({
     title,
     subtitle,
@@ -169,7 +203,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
     notes: data.notes,
     libs,
     assets,
-    links: playground.html ? [["playground.html", "Playground: train a cell live →"]] : [],
+    links,
   });
   let hist = opts.historyDir ? await loadHistory(opts.historyDir) : { runs: [], problems: [] };
   if (hist.runs.length === 0) hist = await loadHistory(opts.resultsDir);
@@ -211,6 +245,9 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
     title,
     subtitle,
     suite: run?.suite,
+    suitePath: opts.grid && opts.grid.suite === run?.suite ? opts.suitePath : undefined,
+    referencesPath: opts.referencesPath,
+    links: opts.links ?? [],
     resultsDir: opts.resultsDir,
     benchDir: opts.benchDir,
     outDir: opts.outDir,

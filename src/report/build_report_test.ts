@@ -1,6 +1,13 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch, assertRejects } from "../testing/assert.ts";
-import { writeSyntheticBench, writeSyntheticRun } from "./_synthetic.ts";
+import {
+  MIXED_SUITE,
+  syntheticGridRecords,
+  writeRecords,
+  writeSyntheticBench,
+  writeSyntheticRun,
+} from "./_synthetic.ts";
+import { expandGrid, validateSuite } from "../suite/mod.ts";
 import { buildReport } from "./build_report.ts";
 import { ReportInputError } from "./load.ts";
 
@@ -137,6 +144,42 @@ Deno.test("an unknown run id is bad input and writes nothing", async () => {
       ReportInputError,
     );
     assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), ["results"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a suite mixing a grid and a search: the literature table, no rung gaps, links", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const suitePath = join(dir, "mixed.json");
+    await Deno.writeTextFile(suitePath, JSON.stringify(MIXED_SUITE));
+    const grid = await expandGrid(validateSuite(MIXED_SUITE, suitePath));
+    await writeRecords(join(dir, "results"), syntheticGridRecords(grid));
+    const r = await buildReport({
+      resultsDir: join(dir, "results"),
+      benchDir: join(dir, "bench"),
+      outDir: join(dir, "site"),
+      referencesPath: suitePath,
+      grid,
+      suitePath,
+      links: [{ label: "Tour", href: "../index.html" }],
+      svg: false,
+    });
+    assertEquals(r.missing.filter((m) => /no runs|seeds/.test(m)), [], r.missing.join("\n"));
+    const html = await Deno.readTextFile(r.indexPath);
+    assertMatch(html, /<h3 id="literature">Against the literature<\/h3>/);
+    assertMatch(html, /<table class="literature">/);
+    assertMatch(html, /<td>not run<\/td>/);
+    assertMatch(html, /class="agree-(yes|no)"/);
+    assertMatch(html, /<nav><a href="..\/index.html">Tour →<\/a>/);
+    assertMatch(html, /\(T = 25–200 searched\)/);
+    const md = await Deno.readTextFile(r.findingsPath);
+    assertMatch(md, /## Against the literature\n\nPublished results beside ours/);
+    assertMatch(md, /\| copy \| 1000 \| gru \| test loss \| 0\.0197 \| A 2018 \| not run \|/);
+    assert(md.includes("See also: [Tour](../FINDINGS.md)."));
+    assert(md.includes(`deno task train --suite ${suitePath} --out reports/mixed`));
+    assert(md.includes(`--references ${suitePath} --link Tour=../index.html\n`));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -10,6 +10,11 @@
  *   start), T + S for copy (a symbol to its recall) — is at most h. The verdict `predicts` when
  *   the longest such tested length is the memory horizon (the median seed's), both "none"
  *   included; `under` when the cell learned farther; `over` when it learned less far.
+ * - In a suite run that mixes grid runs and memory-horizon searches, a (task, series) with search
+ *   rungs takes its horizon, budget and gradient decay from them alone (`searched`); its grid
+ *   runs (the literature's lengths, at the literature's settings) are for the other charts and
+ *   the literature table, not a rung of its ladder.
+ * - The literature table's rows ({@link literatureRows}).
  * - The headline facts: per task the farthest reach and who reached it, the tanh RNN's reach,
  *   who solved nothing, and the cost (steps and seconds) of the fastest solve at the longest
  *   length solved.
@@ -17,7 +22,10 @@
  * @module
  */
 import type { ResultRecord } from "../results/schema.ts";
+import type { Reference } from "../suite/suite.ts";
 import { groupBy, median, seriesOf, sortCells } from "./charts/_common.ts";
+import { type LiteratureRow, literatureRows } from "./literature.ts";
+import { isSearchRung, type OriginOf } from "./origins.ts";
 import {
   type DecayRates,
   decayRates,
@@ -35,6 +43,8 @@ export const TASKS = ["adding", "copy"] as const;
 export interface PresentedHorizon extends MemoryHorizon {
   /** True when the horizon is a lower bound: the search or the grid stopped at a solved length. */
   capped: boolean;
+  /** Found by a memory-horizon search (its rungs alone), not read off a grid. */
+  searched: boolean;
 }
 
 /**
@@ -83,6 +93,8 @@ export interface SolveCost {
 export interface TaskHeadline {
   task: "adding" | "copy";
   lengths: number[];
+  /** Every horizon of the task was searched (the lengths are rungs, not a grid). */
+  searched: boolean;
   /** The farthest memory horizon and the series that reached it (0: nothing solved). */
   best: number;
   bestCapped: boolean;
@@ -108,6 +120,27 @@ export interface FindingsData {
   copySource: "recall" | "whole" | "mixed" | null;
   /** Per task, the runs' step budget in words (a search's budget rule, a grid's budgets). */
   budgets: { task: "adding" | "copy"; text: string }[];
+  /** Published reference points against ours. */
+  literature: LiteratureRow[];
+}
+
+/** What {@link findingsData} needs beside the records. */
+export interface FindingsOptions {
+  /** Where each record comes from (search rung or grid run); absent: every record a grid's. */
+  originOf?: OriginOf;
+  /** Published reference points for the literature table. */
+  references?: Reference[];
+}
+
+/**
+ * The records the horizons are read from: per (task, series), its search rungs where it has
+ * any, else all its records.
+ */
+export function horizonRecords(records: ResultRecord[], originOf?: OriginOf): ResultRecord[] {
+  if (!originOf) return records;
+  const key = (r: ResultRecord) => `${r.config.task}|${seriesOf(r.config)}`;
+  const searched = new Set(records.filter((r) => isSearchRung(originOf, r)).map(key));
+  return records.filter((r) => !searched.has(key(r)) || isSearchRung(originOf, r));
 }
 
 function taskOrder(t: string): number {
@@ -140,6 +173,7 @@ function headlineOf(
   return {
     task,
     lengths: [...new Set(recs.map((r) => r.config.T))].sort((a, b) => a - b),
+    searched: hs.length > 0 && hs.every((h) => h.searched),
     best,
     bestCapped: bestHs.some((h) => h.capped),
     bestCells: sortCells(bestHs.map((h) => h.cell)),
@@ -149,12 +183,43 @@ function headlineOf(
   };
 }
 
+/**
+ * A task's step budget in words: the search's rule where every series of it was searched under
+ * one rule; else read from the runs' steps ({@link taskBudget}), each searched series' own rule
+ * where they differ.
+ */
+function budgetOf(
+  task: "adding" | "copy",
+  records: ResultRecord[],
+  horizons: PresentedHorizon[],
+): string {
+  const hs = horizons.filter((h) => h.task === task);
+  const rules = new Set(hs.map((h) => (h.searched ? h.budget : null)));
+  if (rules.size === 1 && !rules.has(null) && !rules.has(undefined)) return [...rules][0]!;
+  const searched = hs.filter((h) => h.searched);
+  if (searched.length === 0) return taskBudget(records, horizons, task);
+  return hs.map((h) => `${h.cell} ${h.budget}`).join("; ");
+}
+
 /** The findings of these records, as data. */
-export function findingsData(records: ResultRecord[]): FindingsData {
-  const horizons: PresentedHorizon[] = memoryHorizons(records).map((h) => ({
-    ...h,
-    capped: horizonCapped(h),
-  }));
+export function findingsData(all: ResultRecord[], opts: FindingsOptions = {}): FindingsData {
+  const records = horizonRecords(all, opts.originOf);
+  // A searched series' budget is its search's rule, as the suite states it (the rungs a chain
+  // trained may be too few to read the rule back from their steps).
+  const rules = new Map<string, string>();
+  for (const r of records) {
+    const o = opts.originOf?.(r);
+    if (o?.search && o.budget) rules.set(`${r.config.task}|${seriesOf(r.config)}`, o.budget);
+  }
+  const horizons: PresentedHorizon[] = memoryHorizons(records).map((h) => {
+    const rule = rules.get(`${h.task}|${h.cell}`);
+    return {
+      ...h,
+      capped: horizonCapped(h),
+      searched: rule !== undefined,
+      ...(rule ? { budget: rule } : {}),
+    };
+  });
   const order = sortCells(horizons.map((h) => h.cell));
   horizons.sort((a, b) =>
     taskOrder(a.task) - taskOrder(b.task) || order.indexOf(a.cell) - order.indexOf(b.cell)
@@ -190,18 +255,19 @@ export function findingsData(records: ResultRecord[]): FindingsData {
   const tasks = TASKS.filter((t) => horizons.some((h) => h.task === t));
   const copySources = new Set(decay.filter((d) => d.task === "copy").map((d) => d.source));
   return {
-    records: records.length,
+    records: all.length,
     seeds: Math.max(0, ...horizons.map((h) => h.seeds)),
     tasks,
     horizons,
     decay,
     pairs,
     headline: tasks.map((t) => headlineOf(t, records, horizons)),
-    budgets: tasks.map((task) => ({ task, text: taskBudget(records, horizons, task) })),
+    budgets: tasks.map((task) => ({ task, text: budgetOf(task, records, horizons) })),
     copySource: copySources.size === 0
       ? null
       : copySources.size > 1
       ? "mixed"
       : [...copySources][0],
+    literature: literatureRows(all, opts.references ?? [], opts.originOf),
   };
 }

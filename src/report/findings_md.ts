@@ -1,8 +1,9 @@
 /**
  * `FINDINGS.md`: the report's findings as Markdown, for readers of a repository or a published
- * site who will not open the HTML page — the headline first, then the thesis-check and
- * memory-horizon tables, every chart's caption (the same words as the page) and the commands
- * that reproduce the run and rebuild the report. Pure: the caller writes the text.
+ * site who will not open the HTML page — the headline first, links to other reports, then the
+ * thesis-check, memory-horizon and literature tables, every chart's caption (the same words as
+ * the page) and the commands that reproduce the run and rebuild the report (with the flags it
+ * was built with). Pure: the caller writes the text.
  *
  * @module
  */
@@ -16,6 +17,12 @@ export interface FindingsMarkdownInput {
   subtitle: string;
   /** The suite the records come from (for the reproduce command); absent: no results. */
   suite?: string;
+  /** That suite's file, where known (the train commands name it instead of the suite). */
+  suitePath?: string;
+  /** The suite file the published reference points came from (absent: the default). */
+  referencesPath?: string;
+  /** Links to other reports, as given to the report (`--link LABEL=HREF`). */
+  links?: { label: string; href: string }[];
   /** The results folder the report was built from, as the user typed it. */
   resultsDir: string;
   /** The bench folder the report was built from, as the user typed it. */
@@ -48,21 +55,54 @@ function table(t: FindingsTable): string {
  */
 export function reproduceCommands(
   suite: string,
-  dirs: { resultsDir: string; benchDir: string; outDir: string },
+  dirs: {
+    resultsDir: string;
+    benchDir: string;
+    outDir: string;
+    suitePath?: string;
+    referencesPath?: string;
+    links?: { label: string; href: string }[];
+  },
 ): string[] {
+  const s = dirs.suitePath ?? suite;
+  const refs = dirs.referencesPath && dirs.referencesPath !== DEFAULT_REFERENCES
+    ? ` --references ${shellWord(dirs.referencesPath)}`
+    : "";
+  const links = (dirs.links ?? []).map((l) => ` --link ${shellWord(`${l.label}=${l.href}`)}`)
+    .join("");
   return [
     "deno task setup",
-    `deno task train --suite ${suite} --out reports/${suite}`,
+    `deno task train --suite ${s} --out reports/${suite}`,
     "# or, on 2 cores in about half the time (one TensorFlow thread per process): a shard per",
     "# core, then merge",
-    `deno task train --suite ${suite} --shard 1/2 --out reports/${suite}-1 &`,
-    `deno task train --suite ${suite} --shard 2/2 --out reports/${suite}-2; wait`,
+    `deno task train --suite ${s} --shard 1/2 --out reports/${suite}-1 &`,
+    `deno task train --suite ${s} --shard 2/2 --out reports/${suite}-2; wait`,
     `deno task merge --out reports/${suite} reports/${suite}-1 reports/${suite}-2`,
     "deno task bench --quick --peer torch   # the speed chart's numbers, into reports/bench",
-    `deno task report --results reports/${suite} --out reports/${suite}-site`,
+    `deno task report --results reports/${suite} --out reports/${suite}-site${refs}`,
     `# rebuild this report from the records it was built from:`,
-    `deno task report --results ${dirs.resultsDir} --bench ${dirs.benchDir} --out ${dirs.outDir}`,
+    `deno task report --results ${dirs.resultsDir} --bench ${dirs.benchDir} --out ${dirs.outDir}` +
+    refs + links,
   ];
+}
+
+/** The report's default suite file of published reference points. */
+const DEFAULT_REFERENCES = "suites/paper.json";
+
+/** A word as a POSIX shell reads it back: quoted where it holds anything but safe characters. */
+export function shellWord(s: string): string {
+  return /^[\w./=:@%+,-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * A link as `FINDINGS.md` gives it: a link to a report's `index.html` points to the `FINDINGS.md`
+ * beside it (every report writes both), so a reader of the Markdown stays in Markdown.
+ */
+export function markdownLink(l: { label: string; href: string }): string {
+  const href = /(^|\/)index\.html$/.test(l.href)
+    ? l.href.replace(/index\.html$/, "FINDINGS.md")
+    : l.href;
+  return `[${l.label.replace(/[[\]]/g, "\\$&")}](${href.replaceAll(" ", "%20")})`;
 }
 
 /**
@@ -82,8 +122,12 @@ export function findingsMarkdown(i: FindingsMarkdownInput): string {
       "from them. The HTML report (`index.html`, beside this file) has the charts, the run " +
       "manifest and a playground that trains a cell live in the browser.",
   );
+  if (i.links?.length) parts.push(`See also: ${i.links.map(markdownLink).join(" · ")}.`);
   parts.push("## Does the gradient horizon predict the memory horizon?", table(i.findings.thesis));
   parts.push("## Memory horizon", table(i.findings.memory));
+  if (i.findings.literature.rows.length) {
+    parts.push("## Against the literature", table(i.findings.literature));
+  }
   parts.push(
     "## Chart captions",
     i.charts.map((c) => `- **${c.name}**: ${c.caption.replace(/\s*\n\s*/g, " ")}`).join("\n"),

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertMatch } from "../testing/assert.ts";
-import { findingsMarkdown, reproduceCommands } from "./findings_md.ts";
+import { findingsMarkdown, reproduceCommands, shellWord } from "./findings_md.ts";
 
 const input = {
   title: "T",
@@ -16,6 +16,7 @@ const input = {
       rows: [["lstm", "50 [20–50]"]],
     },
     thesis: { caption: "Thesis.", columns: ["cell", "a|b"], rows: [["gru", "0.9"]] },
+    literature: { caption: "Literature.", columns: ["task", "agree"], rows: [["copy", "no"]] },
   },
   charts: [{ name: "gradient_decay", caption: "tanh decays\n  fastest." }],
   missing: ["failed: copy gru T=5 seed=1"],
@@ -38,6 +39,34 @@ Deno.test("findingsMarkdown: sentences, tables, captions, missing and the reprod
     ),
   );
   assert(md.includes("deno task train --suite tour --out reports/tour"));
+  assert(md.includes("## Against the literature\n\nLiterature.\n\n| task | agree |"));
+  assertEquals(md.includes("See also"), false, "no links given, none shown");
+});
+
+Deno.test("findingsMarkdown: links given to the report are in its text and its rebuild command", () => {
+  const md = findingsMarkdown({
+    ...input,
+    suitePath: "suites/long.json",
+    referencesPath: "suites/long.json",
+    links: [{ label: "Long horizons", href: "long/index.html" }, {
+      label: "Tour",
+      href: "../index.html",
+    }],
+  });
+  // A report's index.html is linked by the FINDINGS.md beside it.
+  assert(md.includes("See also: [Long horizons](long/FINDINGS.md) · [Tour](../FINDINGS.md)."));
+  assert(md.includes("deno task train --suite suites/long.json --out reports/tour"));
+  assert(
+    md.includes(
+      "--out docs/reference --references suites/long.json --link 'Long horizons=long/index.html'" +
+        " --link Tour=../index.html\n",
+    ),
+  );
+  const literatureless = findingsMarkdown({
+    ...input,
+    findings: { ...input.findings, literature: { ...input.findings.literature, rows: [] } },
+  });
+  assertEquals(literatureless.includes("Against the literature"), false);
 });
 
 Deno.test("findingsMarkdown: no suite, no reproduce section; nothing missing, no section", () => {
@@ -53,4 +82,10 @@ Deno.test("reproduceCommands: the sharded form merges into the folder the report
   assertMatch(cmds, /--shard 1\/2 --out reports\/tour-1 &/);
   assertMatch(cmds, /deno task merge --out reports\/tour reports\/tour-1 reports\/tour-2/);
   assertMatch(cmds, /deno task report --results reports\/tour --out reports\/tour-site/);
+});
+
+Deno.test("shellWord quotes what a shell would split or expand", () => {
+  assertEquals(shellWord("long/index.html"), "long/index.html");
+  assertEquals(shellWord("Long run=long/index.html"), "'Long run=long/index.html'");
+  assertEquals(shellWord("it's"), "'it'\\''s'");
 });

@@ -2,7 +2,10 @@ import { assert, assertEquals, assertMatch } from "../testing/assert.ts";
 import type { ResultRecord } from "../results/schema.ts";
 import { syntheticRecords } from "./_synthetic.ts";
 import { findingsData, horizonCapped } from "./findings.ts";
-import { findings, horizonText } from "./findings_text.ts";
+import { findings, horizonText, wordFindings } from "./findings_text.ts";
+import { expandGrid, validateSuite } from "../suite/mod.ts";
+import { MIXED_SUITE, syntheticGridRecords } from "./_synthetic.ts";
+import { originIndex } from "./origins.ts";
 import { CELL_NAMES } from "../engine/model.ts";
 import { setCellOrder } from "../viz/cell_style.ts";
 
@@ -102,4 +105,38 @@ Deno.test("the step budget beside the horizons: one text for a task, or each cel
   assertMatch(findings(recs).memory.caption, /\(adding problem: 20·T steps, at least 1500\)/);
   for (const r of recs) r.config.steps = r.config.cell === "lstm" ? 9000 : 1000;
   assertEquals(findingsData(recs).budgets[0].text, "rnn_tanh 1000 steps; lstm 9000 steps");
+});
+
+Deno.test("a suite mixing a grid and a search: a cell's horizon is its search's, marked searched", async () => {
+  const grid = await expandGrid(validateSuite(MIXED_SUITE, "mixed.json"));
+  const originOf = originIndex(grid);
+  // lstm's grid runs at T = 100 do not solve, its rungs up to T = 100 do; rnn_tanh's stop at 50.
+  const recs = syntheticGridRecords(grid).map((r) =>
+    originOf(r)?.search ? r : { ...r, metrics: { ...r.metrics, steps_to_solve: null } }
+  );
+  const d = findingsData(recs, { originOf });
+  assertEquals(d.horizons.map((h) => [h.cell, h.median, h.capped, h.searched, h.lengths]), [
+    ["rnn_tanh", 50, false, true, [25, 50, 100]],
+    ["lstm", 100, false, true, [25, 50, 100, 200]],
+  ]);
+  assertEquals(d.budgets[0].text, "2·T steps, at least 100, at most 300");
+  // The search's rule as the suite states it, even where the rungs trained cannot show it.
+  const first = recs.filter((r) => r.config.T === 25 || !originOf(r)?.search);
+  assertEquals(findingsData(first, { originOf }).budgets[0].text, d.budgets[0].text);
+  const f = wordFindings(d);
+  assertMatch(
+    f.headline[0],
+    /^On the adding problem \(T = 25–200 searched\), lstm reaches T = 100/,
+  );
+  assertMatch(f.memory.columns[1], /^adding problem \(searched, T = 25–200\)$/);
+  assertMatch(
+    f.memory.caption,
+    /≥ where the longest tested length \(a search's top rung\) was solved/,
+  );
+  // Where the top rung solved (or the chain is still climbing) the horizon is "≥ T".
+  const top = recs.filter((r) => !(r.config.cell === "lstm" && r.config.T === 200));
+  assertEquals(findings(top, { originOf }).memory.rows[1], ["lstm", "≥ 100"]);
+  // Without origins the grid's runs at T = 100 are read as one more rung of a grid.
+  assertEquals(findingsData(recs).horizons[0].searched, false);
+  assertEquals(findingsData(recs).records, findingsData(recs, { originOf }).records);
 });

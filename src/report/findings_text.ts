@@ -8,9 +8,11 @@
  * @module
  */
 import { fmt, listWords, TASK_LABEL } from "./charts/_common.ts";
+import { type LiteratureRow, memorylessLoss } from "./literature.ts";
 import {
   type FindingsData,
   findingsData,
+  type FindingsOptions,
   type PresentedHorizon,
   type TaskHeadline,
   type Verdict,
@@ -32,6 +34,8 @@ export interface Findings {
   thesis: FindingsTable;
   /** Memory horizon per cell series (rows) and task (columns). */
   memory: FindingsTable;
+  /** Against the literature: a row per published reference point (no rows: none given). */
+  literature: FindingsTable;
 }
 
 /** `T = 200`, `≥ 200` where capped, `none` for 0. */
@@ -81,7 +85,8 @@ const verb = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
 function taskSentence(h: TaskHeadline): string {
   const label = TASK_THE[h.task] ?? h.task;
-  const range = h.lengths.length ? ` (T = ${h.lengths[0]}–${h.lengths.at(-1)} tested)` : "";
+  const Ts = h.lengths.length > 1 ? `${h.lengths[0]}–${h.lengths.at(-1)}` : `${h.lengths[0]}`;
+  const range = h.lengths.length ? ` (T = ${Ts} ${h.searched ? "searched" : "tested"})` : "";
   const On = `On ${label}${range}`;
   if (h.best === 0) return `${On}, no cell solved any length.`;
   const n = h.bestCells.length;
@@ -175,15 +180,18 @@ export function memoryTable(d: FindingsData): FindingsTable {
     caption:
       `The longest T each cell solved within its step budget (${
         d.budgets.map((b) => `${TASK_LABEL[b.task]}: ${b.text}`).join(" · ")
-      }), median over ${d.seeds} seed(s) [min–max]; ≥ where ` +
-      "the longest tested length was solved, — where none was. Solved: the test metric passes " +
+      }), median over ${d.seeds} seed(s) [min–max]; ≥ where the longest tested length ${
+        d.horizons.some((h) => h.searched) ? "(a search's top rung) " : ""
+      }was solved, — where none was. Solved: the test metric passes ` +
       "the suite's threshold and still passes at the next evaluation.",
     columns: [
       "cell",
       ...d.tasks.map((t) => {
-        const Ts = [...new Set(d.horizons.filter((h) => h.task === t).flatMap((h) => h.lengths))]
-          .sort((a, b) => a - b);
-        return `${TASK_LABEL[t]} (T tested: ${Ts.join(", ")})`;
+        const hs = d.horizons.filter((h) => h.task === t);
+        const Ts = [...new Set(hs.flatMap((h) => h.lengths))].sort((a, b) => a - b);
+        return hs.every((h) => h.searched)
+          ? `${TASK_LABEL[t]} (searched, T = ${Ts[0]}–${Ts.at(-1)})`
+          : `${TASK_LABEL[t]} (T tested: ${Ts.join(", ")})`;
       }),
     ],
     rows: cells.map((c) => [
@@ -196,12 +204,87 @@ export function memoryTable(d: FindingsData): FindingsTable {
   };
 }
 
+/** How the literature table names a reference's metric. */
+export const METRIC_TEXT: Record<LiteratureRow["reference"]["metric"], string> = {
+  test_mse: "test MSE",
+  test_loss: "test loss",
+  test_accuracy: "accuracy",
+};
+
+/** `0.0123 [0.01–0.02]` over seeds; one value alone; `diverged (1 of 1)` with none. */
+export function oursText(row: LiteratureRow): string {
+  const o = row.ours;
+  if (!o) return "not run";
+  if (o.values.length === 0) {
+    return Object.entries(o.lost).map(([s, n]) => `${s} (${n} of ${o.runs})`).join(", ");
+  }
+  const head = fmt(o.median);
+  return o.values.length === 1 ? head : `${head} [${fmt(o.min)}–${fmt(o.max)}]`;
+}
+
+/** `yes: both fail`, `no: the paper's solves`, `—` where not run. */
+export function agreeText(row: LiteratureRow): string {
+  if (row.agree === null || !row.ours) return "—";
+  if (row.agree) return row.publishedSolves ? "yes: both solve" : "yes: both fail";
+  return row.publishedSolves
+    ? "no: the paper's solves, ours fails"
+    : "no: ours solves, the paper's fails";
+}
+
+/** The literature table: a row per published reference point (and configuration of ours). */
+export function literatureTable(d: FindingsData): FindingsTable {
+  const solved = d.literature.find((r) => r.ours)?.ours?.config.solved ??
+    { mse: 0.01, accuracy: 0.99 };
+  const copy = d.literature.find((r) => r.reference.task === "copy");
+  const baseline = copy
+    ? ` (${
+      fmt(memorylessLoss("copy", copy.reference.T, copy.ours?.config.symbols ?? 10))
+    } at copy T = ${copy.reference.T})`
+    : "";
+  return {
+    caption: "Published results beside ours on the same task, length and cell: our value of the " +
+      "paper's metric over the seeds of that configuration, median [min–max]. They agree when " +
+      "both solve or both fail by the rule the headline chart's diamonds use: test MSE ≤ " +
+      `${solved.mse}, accuracy ≥ ${solved.accuracy}, or a test loss under a tenth of the ` +
+      `memoryless baseline${baseline}.`,
+    columns: [
+      "task",
+      "T",
+      "cell",
+      "metric",
+      "published",
+      "source",
+      "ours: median [min–max]",
+      "seeds",
+      "agree",
+      "what differs (where they disagree)",
+    ],
+    rows: d.literature.map((r) => [
+      r.reference.task,
+      String(r.reference.T),
+      r.reference.cell,
+      METRIC_TEXT[r.reference.metric],
+      fmt(r.reference.value),
+      r.reference.source,
+      oursText(r),
+      r.ours ? String(r.ours.runs) : "—",
+      agreeText(r),
+      r.differs.join("; "),
+    ]),
+  };
+}
+
 /** The findings of findings data, in words. */
 export function wordFindings(d: FindingsData): Findings {
-  return { headline: headlineSentences(d), thesis: thesisTable(d), memory: memoryTable(d) };
+  return {
+    headline: headlineSentences(d),
+    thesis: thesisTable(d),
+    memory: memoryTable(d),
+    literature: literatureTable(d),
+  };
 }
 
 /** The findings of these records, in words. */
-export function findings(records: ResultRecord[]): Findings {
-  return wordFindings(findingsData(records));
+export function findings(records: ResultRecord[], opts: FindingsOptions = {}): Findings {
+  return wordFindings(findingsData(records, opts));
 }

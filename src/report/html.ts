@@ -91,7 +91,10 @@ export interface Page {
   body?: string;
 }
 
-/** One table cell: a `cell` column gets its colour swatch, a `verdict` column a class. */
+/**
+ * One table cell: a `cell` column gets its colour swatch, a `verdict` column a class, an `agree`
+ * column `agree-yes` or `agree-no`.
+ */
 function td(column: string, value: string): string {
   if (column === "cell") {
     const swatch = `<span class="swatch" style="background:${
@@ -101,6 +104,10 @@ function td(column: string, value: string): string {
   }
   if (column === "verdict") {
     return `<td class="verdict-${escapeHtml(value)}">${escapeHtml(value)}</td>`;
+  }
+  if (column === "agree") {
+    const cls = value.startsWith("yes") ? "agree-yes" : value.startsWith("no") ? "agree-no" : "";
+    return `<td${cls ? ` class="${cls}"` : ""}>${escapeHtml(value)}</td>`;
   }
   return `<td>${withPowers(escapeHtml(value))}</td>`;
 }
@@ -124,6 +131,11 @@ function findingsSection(f: Findings): string {
 ${tbl(f.thesis, "thesis")}
 <h3>Memory horizon</h3>
 ${tbl(f.memory, "memory-horizon")}
+${
+    f.literature.rows.length
+      ? `<h3 id="literature">Against the literature</h3>\n${tbl(f.literature, "literature")}`
+      : ""
+  }
 </section>`;
 }
 

@@ -9,6 +9,7 @@ import type { ResultRecord } from "../results/schema.ts";
 import type { SuiteRun } from "../results/store.ts";
 import { fmt, groupBy, seriesOf, sortCells } from "./charts/_common.ts";
 import type { ReportData } from "./load.ts";
+import { isSearchRung, type OriginOf, settingsKey } from "./origins.ts";
 
 /** The manifest as tables of strings (html.ts escapes and lays them out). */
 export interface Manifest {
@@ -41,12 +42,24 @@ export function failureLines(records: ResultRecord[]): string[] {
 
 /**
  * What the grid lacks: per task, every observed cell × observed T without a record, and
- * (task, cell, T) with fewer seeds than the most any has.
+ * (task, cell, T) with fewer seeds than the most any has. Where the records' origins are known
+ * (`originOf`), each experiment's grid is checked on its own, and a search's rungs not at all: a
+ * chain ends at its first failure and bisects between its own lengths, so the lengths one cell
+ * reached and another did not are the search's result, not a gap.
  */
-export function missingGrid(records: ResultRecord[]): string[] {
+export function missingGrid(records: ResultRecord[], originOf?: OriginOf): string[] {
   const out: string[] = [];
-  const cells = sortCells(records.map((r) => seriesOf(r.config)));
-  for (const [task, rs] of groupBy(records, (r) => r.config.task)) {
+  const group = (r: ResultRecord) => {
+    if (!originOf?.(r)) return r.config.task;
+    const { cell: _cell, ...settings } = r.config;
+    return `${r.config.task}|${settingsKey(settings as ResultRecord["config"])}`;
+  };
+  const grid = records.filter((r) => !isSearchRung(originOf, r));
+  // Records of no known experiment: every cell seen in any of them, on every task.
+  const unmatched = sortCells(grid.filter((r) => !originOf?.(r)).map((r) => seriesOf(r.config)));
+  for (const rs of groupBy(grid, group).values()) {
+    const task = rs[0].config.task;
+    const cells = originOf?.(rs[0]) ? sortCells(rs.map((r) => seriesOf(r.config))) : unmatched;
     const Ts = [...new Set(rs.map((r) => r.config.T))].sort((a, b) => a - b);
     const seeds = new Map<string, number>();
     for (const r of rs) {

@@ -1,5 +1,7 @@
 import { assert, assertEquals, assertMatch } from "../testing/assert.ts";
-import { syntheticRecords } from "./_synthetic.ts";
+import { MIXED_SUITE, syntheticGridRecords, syntheticRecords } from "./_synthetic.ts";
+import { expandGrid, validateSuite } from "../suite/mod.ts";
+import { originIndex } from "./origins.ts";
 import { failureLines, missingGrid, runManifest } from "./manifest.ts";
 
 Deno.test("missingGrid names absent cells, lengths and seeds per task (lengths seen in that task)", () => {
@@ -47,4 +49,21 @@ Deno.test("the manifest lists environment, versions, config hashes and history",
   assertEquals(m.runs.rows.length, records.length);
   assert(m.runs.rows.every((r) => /^[0-9a-f]{12}$/.test(r[7])));
   assertEquals(m.history.rows[0][0], "quick-abc (shown)");
+});
+
+Deno.test("missingGrid with origins: each experiment's grid alone, a search's rungs never gaps", async () => {
+  const grid = await expandGrid(validateSuite(MIXED_SUITE, "mixed.json"));
+  const originOf = originIndex(grid);
+  const recs = syntheticGridRecords(grid);
+  // Read as one grid, the search's chains (ended at their first failure) look like gaps.
+  assert(
+    missingGrid(recs).some((m) => /no runs at T=|of \d seeds/.test(m)),
+    missingGrid(recs).join(),
+  );
+  assertEquals(missingGrid(recs, originOf), []);
+  // A grid run missing is still said.
+  const partial = recs.filter((r) =>
+    !(r.config.cell === "lstm" && r.config.seed === 2 && !originOf(r)?.search)
+  );
+  assertEquals(missingGrid(partial, originOf), ["adding lstm T=100: 1 of 2 seeds"]);
 });

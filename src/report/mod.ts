@@ -3,7 +3,9 @@
  * memory-horizon chart), then the findings tables and Vega-Lite charts of steps to solve,
  * gradient decay, accuracy against length, training curves, subnormal shares and speed, plus the
  * run manifest. The findings are computed as data (`findingsData`) and worded by one module
- * (`wordFindings`).
+ * (`wordFindings`); they include the table of our numbers against the literature's
+ * (`literatureRows`). Given the expanded grid of the suite the records come from (`grid`), the
+ * report tells a memory-horizon search's rungs from a grid's runs (`originIndex`).
  *
  * @example
  * ```ts
@@ -27,8 +29,12 @@ export {
   type BuildReportOptions,
   type BuildReportResult,
   missingItems,
+  parseLink,
   readLibraries,
+  type ReportLink,
 } from "./build_report.ts";
+export { type LiteratureRow, literatureRows, metricSolves } from "./literature.ts";
+export { originIndex, type OriginOf, type RunOrigin } from "./origins.ts";
 export type { Chart, VlSpec } from "./charts/_common.ts";
 export { gradientDecayChart, gradientDecayData } from "./charts/gradient_decay.ts";
 export {

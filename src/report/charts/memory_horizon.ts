@@ -11,6 +11,7 @@
 import type { Reference } from "../../suite/suite.ts";
 import type { PresentedHorizon } from "../findings.ts";
 import { horizonT } from "../findings_text.ts";
+import { metricSolves } from "../literature.ts";
 import { cellColor, type Chart, sortCells, TASK_LABEL, type VlSpec } from "./_common.ts";
 import { taskChart } from "./_skeleton.ts";
 
@@ -28,31 +29,22 @@ export interface LiteratureMark {
 }
 
 /**
- * Literature marks from a suite's reference points: the adding problem counts as solved at a
- * test MSE at most `mse` (the suite's threshold), copy memory at a recall accuracy at least
- * `accuracy`, or a test loss under a tenth of the memoryless baseline (S·ln 8 / (T + 2S)).
+ * Literature marks from a suite's reference points, filled where the published number solves
+ * the task by {@link metricSolves} (the one rule the literature table judges both sides by).
  */
 export function literatureMarks(
   refs: Reference[],
   thresholds: { mse: number; accuracy: number } = { mse: 0.01, accuracy: 0.99 },
   symbols = 10,
 ): LiteratureMark[] {
-  return refs.map((r) => {
-    const baseline = r.task === "adding" ? 1 / 6 : (symbols * Math.log(8)) / (r.T + 2 * symbols);
-    const solved = r.metric === "test_mse"
-      ? r.value <= thresholds.mse
-      : r.metric === "test_accuracy"
-      ? r.value >= thresholds.accuracy
-      : r.value < baseline / 10;
-    return {
-      task: r.task,
-      cell: r.cell,
-      T: r.T,
-      solved,
-      value: `${r.metric.replace("_", " ")} ${r.value}`,
-      source: r.source,
-    };
-  });
+  return refs.map((r) => ({
+    task: r.task,
+    cell: r.cell,
+    T: r.T,
+    solved: metricSolves(r, thresholds, symbols),
+    value: `${r.metric.replace("_", " ")} ${r.value}`,
+    source: r.source,
+  }));
 }
 
 /** One plotted row: a series' horizon on a task. */
@@ -94,15 +86,16 @@ export function horizonCaption(horizons: PresentedHorizon[]): string {
     const best = Math.max(...hs.map((h) => h.median));
     const capped = hs.some((h) => h.median === best && h.capped);
     const none = hs.filter((h) => h.median === 0).length;
-    const n = hs.filter((h) => h.median === best && best > 0).length;
+    if (best === 0) return [`${TASK_LABEL[t]}: none of ${hs.length} series solves a length`];
+    const n = hs.filter((h) => h.median === best).length;
     return [
-      `${TASK_LABEL[t]}: ${n} of ${hs.length} series ${n === 1 ? "reaches" : "reach"} ${
-        best > 0 ? `${capped ? "≥ " : ""}T = ${best}` : "nothing"
-      }` + (none ? `, ${none} solve none` : ""),
+      `${TASK_LABEL[t]}: ${n} of ${hs.length} series ${n === 1 ? "reaches" : "reach"} ` +
+      `${capped ? "≥ " : ""}T = ${best}` + (none ? `, ${none} solve none` : ""),
     ];
   });
+  const top = horizons.some((h) => h.searched) ? " (a search's top rung)" : "";
   return `${parts.join("; ")}. A dot is the median seed's longest T solved, its bar the ` +
-    `seeds' range; ≥ marks a horizon at the longest length tested.`;
+    `seeds' range; ≥ marks a horizon at the longest length tested${top}.`;
 }
 
 function panel(

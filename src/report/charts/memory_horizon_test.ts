@@ -12,6 +12,7 @@ const h = (cell: string, median: number, capped = false): PresentedHorizon => ({
   seeds: 3,
   lengths: [50, 100, 200],
   capped,
+  searched: false,
 });
 
 Deno.test("horizon rows: ≥ where capped, none where nothing was solved", () => {
@@ -43,6 +44,16 @@ Deno.test("the headline chart renders, with the literature beside it", async () 
   assertMatch(JSON.stringify(chart.spec), /"shape":"diamond"/);
   await checkChart(chart);
   assertMatch(memoryHorizonChart([]).spec.title as string, /Memory horizon/);
+  const searched = memoryHorizonChart([{ ...h("lstm", 800, true), searched: true }]);
+  assertMatch(
+    searched.caption,
+    /1 of 1 series reaches ≥ T = 800\..*at the longest length tested \(a search's top rung\)\.$/,
+  );
+  assertEquals(horizonRows([{ ...h("lstm", 800, true), searched: true }])[0].label, "≥ 800");
+  assertMatch(
+    memoryHorizonChart([h("lstm", 0)]).caption,
+    /^adding problem: none of 1 series solves a length\. /,
+  );
 });
 
 Deno.test("the chart skeleton: one panel per task with rows, the chart's title on top", () => {
