@@ -63,7 +63,9 @@ export function tableHeader(bench: SpeedBenchFile): string {
     if (e.what === "train_step" && e.threads !== undefined) perContender.set(column(e), e.threads);
   }
   const threadText = threads !== null
-    ? `threads: ${threads} for every contender (TensorFlow intra-op, torch, Keras)`
+    ? `threads: ${threads} for every contender (TensorFlow intra-op${
+      env.interOpThreads ? `, this project × ${env.interOpThreads} inter-op` : ""
+    }, torch, Keras)`
     : `threads: each contender at its default (${
       [...perContender].map(([c, n]) =>
         `${c} ${n}${
