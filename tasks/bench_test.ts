@@ -135,3 +135,28 @@ Deno.test("a tiny bench runs, skips an absent peer, measures the GEMM peak, writ
     assertEquals(file.raw?.length, 1 + new Set([cores, 1]).size);
   });
 });
+
+Deno.test("every finished repeat is written, so a killed bench keeps what it measured", async () => {
+  await withTempDir(async (dir) => {
+    const r = await bench(dir, [
+      "--quick",
+      "--filter",
+      "rnn_tanh T=50",
+      "--repeats",
+      "2",
+      "--steps",
+      "1",
+      "--warmup",
+      "0",
+      "--no-extras",
+      "--no-peak",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    assertMatch(r.stderr, /1 of 2 repeats written to .*bench-.*\.json/);
+    const files = [...Deno.readDirSync(join(dir, "bench"))].map((e) => e.name);
+    assertEquals(files.length, 1); // the same file, completed
+    const file = validateBench(JSON.parse(await Deno.readTextFile(join(dir, "bench", files[0]))));
+    assertEquals(file.repeats, 2);
+    assertEquals(file.entries.find((e) => e.what === "train_step")!.ms_repeats.length, 2);
+  });
+});

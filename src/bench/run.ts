@@ -285,35 +285,45 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
           }
         }
       }
+      // Every finished repeat is on disk: a run killed later keeps the repeats it completed.
+      if (r < repeats && env) {
+        const { file } = await writeBench(r);
+        log(`  ${r} of ${repeats} repeats written to ${file}`);
+      }
     }
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
   if (!env) throw new Error("the step bench did not report its environment");
-
-  const { entries, ratios } = summarize(measurements, { backend: backends[0] });
-  const peak = peakFromEntries(
-    entries,
-    env.tensorflow ? `TensorFlow ${env.tensorflow}` : undefined,
-  );
-  const bench: SpeedBenchFile = validateBench({
-    schema: BENCH_SCHEMA,
-    kind: "bench",
-    env,
-    command: opts.command ?? "runBench",
-    repeats,
-    ...(threads !== undefined ? { threads } : {}),
-    ...(skipped.length ? { peers_skipped: skipped } : {}),
-    ...(peak ? { peak } : {}),
-    speed: speedRows(entries, ratios, peak, backends[0]),
-    entries: withSpeed(entries, peak),
-    ratios,
-    raw,
-  });
-  const file = join(outDir, `bench-${env.date.replace(/[:.]/g, "-")}.json`);
-  await writeJsonAtomic(file, bench);
+  const { file, bench } = await writeBench(repeats);
   log(`[${((performance.now() - t0) / 1000).toFixed(0)}s] done`);
   return { file, table: formatTable(bench), bench };
+
+  /** Pools what was measured so far (`done` repeats) and writes the bench file, atomically. */
+  async function writeBench(done: number): Promise<{ file: string; bench: SpeedBenchFile }> {
+    const { entries, ratios } = summarize(measurements, { backend: backends[0] });
+    const peak = peakFromEntries(
+      entries,
+      env!.tensorflow ? `TensorFlow ${env!.tensorflow}` : undefined,
+    );
+    const bench: SpeedBenchFile = validateBench({
+      schema: BENCH_SCHEMA,
+      kind: "bench",
+      env: env!,
+      command: opts.command ?? "runBench",
+      repeats: done,
+      ...(threads !== undefined ? { threads } : {}),
+      ...(skipped.length ? { peers_skipped: skipped } : {}),
+      ...(peak ? { peak } : {}),
+      speed: speedRows(entries, ratios, peak, backends[0]),
+      entries: withSpeed(entries, peak),
+      ratios,
+      raw,
+    });
+    const file = join(outDir, `bench-${env!.date.replace(/[:.]/g, "-")}.json`);
+    await writeJsonAtomic(file, bench);
+    return { file, bench };
+  }
 }
 
 function exists(path: string): boolean {
