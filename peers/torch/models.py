@@ -3,7 +3,8 @@ cell NAME[+attn][×L] (see peers/peer_common.py):
 
 - rnn_tanh, rnn_relu, lstm, gru: PyTorch's own layers (nn.RNN, nn.LSTM, nn.GRU; num_layers=L);
 - mingru: a plain module after CELLS.md's minGRU section (Feng et al. 2024, the sequential form):
-  one input projection a = x W_x + b over the whole sequence, then a loop over time,
+  one input projection a = x W_x + b over the whole sequence, then a loop over its steps (unbound
+  once, as a careful user writes it: indexing x[:, t] per step costs O(T²) in the backward),
   h_t = (1 − σ(a_z)) ⊙ h_{t−1} + σ(a_z) ⊙ a_c;
 - exprnn: a plain module after CELLS.md's expRNN section (Lezcano-Casado & Martínez-Rubio 2019):
   W_h = torch.linalg.matrix_exp(A − Aᵀ) once per training step, a = x_t W_x + h_{t−1} W_h,
@@ -38,11 +39,12 @@ class MinGRU(torch.nn.Module):
 
     def forward(self, x):
         az, ac = self.proj(x).split(self.H, dim=-1)
-        u = torch.sigmoid(az)
         h = x.new_zeros(x.shape[0], self.H)
         hs = []
-        for t in range(x.shape[1]):
-            h = (1 - u[:, t]) * h + u[:, t] * ac[:, t]
+        # unbind, not u[:, t]: indexing one step at a time makes autograd scatter every step's
+        # gradient into a zero tensor of the whole sequence, O(T²) work.
+        for u, c in zip(torch.sigmoid(az).unbind(1), ac.unbind(1)):
+            h = (1 - u) * h + u * c
             hs.append(h)
         return torch.stack(hs, 1)
 
@@ -63,11 +65,10 @@ class ExpRNN(torch.nn.Module):
 
     def forward(self, x):
         W_h = torch.linalg.matrix_exp(self.A - self.A.T)
-        xp = self.W_x(x)
         h = x.new_zeros(x.shape[0], self.A.shape[0])
         hs = []
-        for t in range(x.shape[1]):
-            a = xp[:, t] + h @ W_h
+        for xp in self.W_x(x).unbind(1):  # unbind: see MinGRU
+            a = xp + h @ W_h
             h = torch.sign(a) * torch.relu(a.abs() + self.b)
             hs.append(h)
         return torch.stack(hs, 1)
