@@ -1,5 +1,9 @@
-"""What the peers of `deno task bench` share: the command line, the adding-problem batch and the
-timing of one training step. Each peer (peers/torch, peers/keras) adds only its framework's model.
+"""What the peers of `deno task bench` share: the command line, the bench-cell names, the
+adding-problem batch and the timing of one training step. Each peer (peers/torch, peers/keras)
+adds only its framework's model.
+
+A bench cell is NAME[+attn][×L]: a base cell, optionally with the attention readout of CELLS.md,
+optionally a stack of L layers (the engine's `layers`), e.g. "lstm", "lstm+attn", "lstm×2".
 """
 import argparse
 import json
@@ -7,8 +11,21 @@ import statistics
 import sys
 import time
 
-# A trailing "×L" is a stack of L layers (the engine's `layers`).
+# The recurrent layers both frameworks have natively.
+NATIVE = ("rnn_tanh", "rnn_relu", "lstm", "gru")
+# The bench cells of the Keras peer (and the default list of every peer).
 CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru", "lstm×2", "gru×2")
+MAX_LAYERS = 8
+
+
+def parse_cell(cell):
+    """"lstm+attn×2" -> ("lstm", True, 2); "gru" -> ("gru", False, 1); None when malformed."""
+    name, _, n = cell.partition("×")
+    if n and not (n.isdigit() and 1 <= int(n) <= MAX_LAYERS):
+        return None
+    attention = name.endswith("+attn")
+    base = name[:-len("+attn")] if attention else name
+    return base, attention, int(n) if n else 1
 
 
 def split_cell(cell):
@@ -27,12 +44,26 @@ def int_list(text):
     return values
 
 
-def cell_list(text):
-    cells = [c.strip() for c in text.split(",") if c.strip()]
-    bad = [c for c in cells if c not in CELLS]
-    if not cells or bad:
-        raise argparse.ArgumentTypeError(f"cells must be among {','.join(CELLS)}; got {text!r}")
-    return cells
+def cell_lister(bases=None, attention=False, known=CELLS):
+    """The --cells parser: names in `known`, or, with `bases`, any NAME[+attn][×L] over them."""
+    def ok(c):
+        if bases is None:
+            return c in known
+        p = parse_cell(c)
+        return p is not None and p[0] in bases and (attention or not p[1])
+
+    def cell_list(text):
+        cells = [c.strip() for c in text.split(",") if c.strip()]
+        bad = [c for c in cells if not ok(c)]
+        if not cells or bad:
+            what = ",".join(known) if bases is None else \
+                f"NAME{'[+attn]' if attention else ''}[×L] with NAME among {','.join(bases)}"
+            raise argparse.ArgumentTypeError(f"cells must be {what}; got {text!r}")
+        return cells
+    return cell_list
+
+
+cell_list = cell_lister()
 
 
 def per_length(values, lengths, flag):
@@ -60,10 +91,11 @@ def adding_batch(rng, B, T):
     return x, y
 
 
-def parser(doc, threads_help, warmup_help):
+def parser(doc, threads_help, warmup_help, cells=cell_list, default_cells=CELLS):
     """The command line every peer accepts."""
     p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--cells", type=cell_list, default=list(CELLS), help="comma-separated, among " + ",".join(CELLS))
+    p.add_argument("--cells", type=cells, default=list(default_cells),
+                   help="comma-separated bench cells (default " + ",".join(default_cells) + ")")
     p.add_argument("--lengths", type=int_list, default=[50, 200, 1000], help="sequence lengths T (default 50,200,1000)")
     p.add_argument("--batch", type=int, default=64, help="batch size B (default 64)")
     p.add_argument("--hidden", type=int, default=128, help="hidden size H (default 128)")

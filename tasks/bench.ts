@@ -10,6 +10,7 @@ import {
   benchCell,
   parseBenchCell,
   PEERS,
+  PRESETS,
   QUICK_CELLS,
   runBench,
 } from "../src/bench/mod.ts";
@@ -26,6 +27,13 @@ import {
 import { isCellName, MAX_LAYERS } from "../src/engine/mod.ts";
 
 const SPECS = {
+  preset: {
+    type: "string",
+    arg: "NAME",
+    description: `a named setting, flags beside it win: ${
+      Object.entries(PRESETS).map(([k, p]) => `${k} — ${p.description}`).join("; ")
+    }`,
+  },
   quick: {
     type: "boolean",
     description: "the quick grid: rnn_tanh, lstm, gru × T ∈ {50, 200}, 2 repeats (≤ 2 minutes)",
@@ -80,29 +88,39 @@ const SPECS = {
     type: "boolean",
     description: "skip the dataset-generation and report-building benches",
   },
+  "no-peak": {
+    type: "boolean",
+    description: "skip measuring the machine's fp32 GEMM peak (a TensorFlow MatMul of 1024² " +
+      "matrices at the core count and at one thread, the reference of the 'of peak' column)",
+  },
   out: { type: "string", arg: "DIR", default: "reports/bench", description: "output folder" },
 } as const;
 
 const HELP = helpText(
-  "deno task bench [--quick] [--filter PATTERN] [--backend LIST] [--peer torch,keras] ...",
+  "deno task bench [--preset speed] [--quick] [--filter PATTERN] [--backend LIST] [--peer torch,keras] ...",
   "Times one training step per cell × T (B=64, H=128, adding task) with `deno bench --json`,\n" +
     "plus the gradient probe, dataset generation and report building; runs the peers (PyTorch,\n" +
     "subnormals flushed and kept; Keras on TensorFlow) interleaved with it; repeats the whole\n" +
     "measurement and writes reports/bench/bench-<date>.json (raw deno bench JSON, environment,\n" +
     "medians, bootstrap intervals of each ratio); prints the table. The peers run with python3\n" +
-    "($RNN_GRADBENCH_PYTHON overrides it).",
+    "($RNN_GRADBENCH_PYTHON overrides it). In the same run it measures the machine's fp32 GEMM\n" +
+    "peak, and prints each configuration's GFLOP/s (the step's matrix products), its share of\n" +
+    "the peak and the verdict: meets = at most 0.5× the fastest peer or at least 75% of the peak.",
   SPECS,
 );
 
 async function main(argv: string[]): Promise<number> {
   const { values: v } = parseFlags(argv, SPECS);
   const str = (k: string) => v[k] as string | undefined;
+  const preset = str("preset") !== undefined
+    ? PRESETS[parseChoice("preset", str("preset")!, Object.keys(PRESETS))]
+    : undefined;
   const backends = parseNameList("backend", str("backend")!).map((b) =>
     parseChoice("backend", b, BACKEND_CHOICES.filter((c) => c !== "auto") as BackendName[])
   );
-  const peers = str("peer") ? parseNameList("peer", str("peer")!) : [];
+  const peers = str("peer") ? parseNameList("peer", str("peer")!) : [...(preset?.peers ?? [])];
   for (const p of peers) parseChoice("peer", p, Object.keys(PEERS));
-  let cells = str("cells") ? parseNameList("cells", str("cells")!) : undefined;
+  let cells = str("cells") ? parseNameList("cells", str("cells")!) : preset?.cells;
   for (const c of cells ?? []) {
     const { cell, layers } = parseBenchCell(c);
     if (!isCellName(cell) || layers < 1 || layers > MAX_LAYERS) {
@@ -128,10 +146,12 @@ async function main(argv: string[]): Promise<number> {
     repeats: str("repeats") ? parseInteger("repeats", str("repeats")!) : undefined,
     threads: str("threads") ? parseInteger("threads", str("threads")!) : undefined,
     cells,
-    lengths: str("lengths") ? parseIntegerList("lengths", str("lengths")!, 2) : undefined,
+    lengths: str("lengths") ? parseIntegerList("lengths", str("lengths")!, 2) : preset?.lengths,
     steps: str("steps") ? parseInteger("steps", str("steps")!) : undefined,
     warmup: str("warmup") ? parseInteger("warmup", str("warmup")!, 0) : undefined,
-    extras: v["no-extras"] !== true,
+    extras: v["no-extras"] !== true && (preset?.extras ?? true),
+    probe: preset?.probe ?? true,
+    peak: v["no-peak"] !== true,
     outDir: str("out"),
     command: ["deno task bench", ...argv].join(" "),
     python: Deno.env.get("RNN_GRADBENCH_PYTHON") || undefined,

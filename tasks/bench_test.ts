@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { validateBench } from "../src/results/schema.ts";
+import type { EntrySpeed, SpeedBenchFile } from "../src/bench/mod.ts";
+import { type BenchEntry, validateBench } from "../src/results/schema.ts";
 import { assert, assertEquals, assertMatch } from "../src/testing/assert.ts";
 
 async function bench(out: string, args: string[], env: Record<string, string> = {}) {
@@ -52,6 +53,7 @@ for (
     ["an unknown backend", ["--backend", "gpu"], /--backend/],
     ["a bad repeat count", ["--repeats", "0"], /--repeats/],
     ["an unknown cell", ["--cells", "lstm,transformer"], /transformer/],
+    ["an unknown preset", ["--preset", "fastest"], /--preset must be one of speed/],
   ] as const
 ) {
   Deno.test(`${what} exits 2 with one line and writes nothing`, async () => {
@@ -75,7 +77,7 @@ Deno.test("the bench files type-check (deno bench --no-run)", async () => {
   assertEquals(code, 0, new TextDecoder().decode(stderr));
 });
 
-Deno.test("a tiny bench runs, skips an absent peer with its install hint, writes a valid file", async () => {
+Deno.test("a tiny bench runs, skips an absent peer, measures the GEMM peak, writes a valid file", async () => {
   await withTempDir(async (dir) => {
     const r = await bench(dir, [
       "--quick",
@@ -95,11 +97,17 @@ Deno.test("a tiny bench runs, skips an absent peer with its install hint, writes
     assertMatch(r.stderr, /peer torch: not installed .*pip install torch/);
     assertMatch(r.stdout, /\| lstm +\| +50 \|/);
     assertMatch(r.stdout, /not run: torch/);
+    assertMatch(
+      r.stdout,
+      /fp32 GEMM peak: [\d.]+ GFLOP\/s \(TensorFlow [\d.]+ MatMul of two 1024×1024/,
+    );
     const files = [...Deno.readDirSync(join(dir, "bench"))].map((e) => e.name);
     assertEquals(files.length, 1);
     assertMatch(files[0], /^bench-.*\.json$/);
-    const file = validateBench(JSON.parse(await Deno.readTextFile(join(dir, "bench", files[0]))));
-    const step = file.entries.find((e) => e.what === "train_step")!;
+    const file: SpeedBenchFile = validateBench(
+      JSON.parse(await Deno.readTextFile(join(dir, "bench", files[0]))),
+    );
+    const step: BenchEntry & EntrySpeed = file.entries.find((e) => e.what === "train_step")!;
     assertEquals([step.contender, step.cell, step.T, step.B, step.H, step.backend], [
       "rnn-gradbench",
       "lstm",
@@ -112,6 +120,43 @@ Deno.test("a tiny bench runs, skips an absent peer with its install hint, writes
     assertEquals(step.ms_repeats.length, 1);
     assertEquals(file.env.backend, "tensorflow");
     assertEquals(file.ratios, []);
-    assertEquals(file.raw?.length, 1);
+    // the peak (at the core count and at one thread), and each step's share of it
+    const cores = navigator.hardwareConcurrency;
+    assertEquals(
+      file.entries.filter((e) => e.what === "peak").map((e) => e.name).sort(),
+      [...new Set([cores, 1])].map((n) => `gemm n=1024 threads=${n}`).sort(),
+    );
+    assert(file.peak!.gflops > 0 && file.peak!.threads === cores, JSON.stringify(file.peak));
+    assertEquals(step.gflop, 1.271);
+    assert(step.gflops! > 0 && step.peak_share! > 0);
+    // no peer ran: the share of the peak alone decides
+    assertEquals(file.speed!.map((s) => [s.cell, s.T, s.ratio]), [["lstm", 50, null]]);
+    assertEquals(file.speed![0].verdict, file.speed![0].peak_share! >= 0.75 ? "meets" : "not");
+    assertEquals(file.raw?.length, 1 + new Set([cores, 1]).size);
+  });
+});
+
+Deno.test("every finished repeat is written, so a killed bench keeps what it measured", async () => {
+  await withTempDir(async (dir) => {
+    const r = await bench(dir, [
+      "--quick",
+      "--filter",
+      "rnn_tanh T=50",
+      "--repeats",
+      "2",
+      "--steps",
+      "1",
+      "--warmup",
+      "0",
+      "--no-extras",
+      "--no-peak",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    assertMatch(r.stderr, /1 of 2 repeats written to .*bench-.*\.json/);
+    const files = [...Deno.readDirSync(join(dir, "bench"))].map((e) => e.name);
+    assertEquals(files.length, 1); // the same file, completed
+    const file = validateBench(JSON.parse(await Deno.readTextFile(join(dir, "bench", files[0]))));
+    assertEquals(file.repeats, 2);
+    assertEquals(file.entries.find((e) => e.what === "train_step")!.ms_repeats.length, 2);
   });
 });

@@ -18,12 +18,14 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from peer_common import adding_batch, emit, parser, plan, split_cell, time_steps  # noqa: E402
+from peer_common import (NATIVE, adding_batch, cell_lister, emit, parser, plan, split_cell,  # noqa: E402
+                         time_steps)
 
 
 def main():
     p = parser(__doc__, "TensorFlow intra-op threads (default: TensorFlow's choice)",
-               "untimed steps first (the first compiles the step): one number, or one per length (default 2)")
+               "untimed steps first (the first compiles the step): one number, or one per length (default 2)",
+               cells=cell_lister(NATIVE))
     a = p.parse_args()
     steps = plan(a, min_warmup=1)
 

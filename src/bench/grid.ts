@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { CELL_NAMES } from "../engine/mod.ts";
+import { CELL_NAMES, isCellName } from "../engine/mod.ts";
 
 /** Batch size and hidden size of every timed step (the peers use the same). */
 export const BENCH_B = 64;
@@ -39,6 +39,55 @@ export const QUICK_LENGTHS: readonly number[] = [50, 200];
 /** The shorter grid of the slower backends (wasm, cpu). */
 export const SHORT_CELLS: readonly string[] = ["rnn_tanh", "lstm", "gru"];
 export const SHORT_LENGTHS: readonly number[] = [50];
+
+/**
+ * The configurations of the speed target: LSTM, GRU, the tanh RNN, two stacked LSTM layers and
+ * LSTM with the attention readout, minGRU and expRNN (Lezcano-Casado & Martínez-Rubio 2019),
+ * each against PyTorch; those whose cell the engine's registry lacks are left out.
+ */
+const SPEED_WANTED: readonly string[] = [
+  "lstm",
+  "gru",
+  "rnn_tanh",
+  benchCell("lstm", 2),
+  "lstm+attn",
+  "mingru",
+  "exprnn",
+];
+
+/** The bench cells of {@link SPEED_WANTED} the registry has, in that order. */
+export function speedCells(): string[] {
+  return SPEED_WANTED.filter((c) => isCellName(parseBenchCell(c).cell));
+}
+
+/** A named bench setting (`deno task bench --preset NAME`); flags given beside it win. */
+export interface BenchPreset {
+  /** One line for `--help`. */
+  description: string;
+  cells: string[];
+  lengths: number[];
+  peers: string[];
+  /** Time the gradient probe too. */
+  probe: boolean;
+  /** Time dataset generation and report building too. */
+  extras: boolean;
+}
+
+/** The presets, by name. */
+export const PRESETS: Readonly<Record<string, BenchPreset>> = {
+  speed: {
+    description: "the speed target's configurations (lstm, gru, rnn_tanh, lstm×2, lstm+attn, " +
+      "mingru, exprnn where the engine has it) × T ∈ {50, 200, 1000} against PyTorch and Keras, " +
+      "with the GEMM peak and the verdict; no probe or extras",
+    get cells() {
+      return speedCells();
+    },
+    lengths: [...FULL_LENGTHS],
+    peers: ["torch", "keras"],
+    probe: false,
+    extras: false,
+  },
+};
 
 /** Timed steps and warm-up steps per configuration, by length (fewer for long sequences). */
 export function stepsFor(T: number, quick = false): { n: number; warmup: number } {

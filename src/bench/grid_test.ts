@@ -1,3 +1,4 @@
+import { isCellName } from "../engine/mod.ts";
 import { assert, assertEquals } from "../testing/assert.ts";
 import {
   ALL_BENCH_CELLS,
@@ -5,7 +6,9 @@ import {
   matchesFilter,
   parseBenchCell,
   parseStepName,
+  PRESETS,
   probeName,
+  speedCells,
   stepName,
   stepsFor,
 } from "./grid.ts";
@@ -50,4 +53,15 @@ Deno.test("stacked bench cells: `lstm×2` names round-trip and are in the full g
     T: 200,
   });
   assertEquals(ALL_BENCH_CELLS.filter((c) => c.includes("×")), ["lstm×2", "gru×2"]);
+});
+
+Deno.test("the speed preset: the target's cells the registry has, at T = 50, 200 and 1000", () => {
+  const cells = speedCells();
+  assertEquals(cells.slice(0, 6), ["lstm", "gru", "rnn_tanh", "lstm×2", "lstm+attn", "mingru"]);
+  // expRNN is timed exactly when the engine has it
+  assertEquals(cells.includes("exprnn"), isCellName("exprnn"));
+  for (const c of cells) assert(isCellName(parseBenchCell(c).cell), c);
+  assertEquals(PRESETS.speed.cells, cells);
+  assertEquals(PRESETS.speed.lengths, [50, 200, 1000]);
+  assertEquals(PRESETS.speed.peers, ["torch", "keras"]);
 });

@@ -5,8 +5,15 @@
  * checks that a peer's package imports, runs it, and parses its records into
  * {@link Measurement}s.
  *
+ * PyTorch runs its own layers (`nn.RNN`, `nn.LSTM`, `nn.GRU`) and, for minGRU and expRNN, plain
+ * modules as a user would write them (`peers/torch/models.py`), each with or without the
+ * attention readout and stacked; `train_step.py --check` proves on the reference-gradient files
+ * that every one of them computes the loss and gradients of `CELLS.md`. Keras runs its own
+ * layers, stacked.
+ *
  * @module
  */
+import { parseBenchCell } from "./grid.ts";
 import type { Measurement } from "./measurement.ts";
 
 /** A peer framework: the script and the package it needs. */
@@ -18,8 +25,10 @@ export interface PeerSpec {
   /** How to install it. */
   install: string;
   script: string;
-  /** Cells the framework has natively. */
-  cells: readonly string[];
+  /** Base cells the peer has a model of (any layer count). */
+  bases: readonly string[];
+  /** Whether it runs them with the attention readout (`NAME+attn`) too. */
+  attention: boolean;
   /** One contender per variant: extra script arguments. */
   variants: readonly { contender: string; args: readonly string[] }[];
 }
@@ -31,7 +40,8 @@ export const PEERS: Readonly<Record<string, PeerSpec>> = {
     module: "torch",
     install: "pip install torch",
     script: "peers/torch/train_step.py",
-    cells: ["rnn_tanh", "rnn_relu", "lstm", "gru", "lstm×2", "gru×2"],
+    bases: ["rnn_tanh", "rnn_relu", "lstm", "gru", "mingru", "exprnn"],
+    attention: true,
     variants: [
       { contender: "torch", args: [] },
       { contender: "torch-denormal", args: ["--keep-denormals"] },
@@ -42,10 +52,19 @@ export const PEERS: Readonly<Record<string, PeerSpec>> = {
     module: "keras",
     install: "pip install tensorflow-cpu",
     script: "peers/keras/train_step.py",
-    cells: ["rnn_tanh", "rnn_relu", "lstm", "gru", "lstm×2", "gru×2"],
+    bases: ["rnn_tanh", "rnn_relu", "lstm", "gru"],
+    attention: false,
     variants: [{ contender: "keras", args: [] }],
   },
 };
+
+/** Whether `peer` has a model of bench cell `name` (`lstm`, `lstm+attn`, `mingru×2`, …). */
+export function peerSupports(peer: PeerSpec, name: string): boolean {
+  const { cell } = parseBenchCell(name);
+  const attention = cell.endsWith("+attn");
+  const base = attention ? cell.slice(0, -5) : cell;
+  return peer.bases.includes(base) && (peer.attention || !attention);
+}
 
 /** A peer record that does not parse. */
 export class PeerRecordError extends Error {

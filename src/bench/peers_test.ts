@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { validateBench } from "../results/schema.ts";
 import { assert, assertEquals, assertMatch, assertThrows } from "../testing/assert.ts";
 import {
@@ -8,6 +9,7 @@ import {
   peerMeasurement,
   PeerRecordError,
   PEERS,
+  peerSupports,
   runPeer,
 } from "./peers.ts";
 import { summarize } from "./summarize.ts";
@@ -127,3 +129,75 @@ for (const name of Object.keys(PEERS)) {
   });
   if (!available && !ci) console.error(`(${name} not installed: its peer test is skipped)`);
 }
+
+Deno.test("which bench cells each peer has a model of", () => {
+  for (const c of ["lstm", "lstm+attn", "lstm×2", "mingru", "exprnn", "gru+attn×2"]) {
+    assert(peerSupports(PEERS.torch, c), c);
+  }
+  assert(!peerSupports(PEERS.torch, "indrnn"));
+  assert(peerSupports(PEERS.keras, "lstm×3"));
+  assert(!peerSupports(PEERS.keras, "lstm+attn"));
+  assert(!peerSupports(PEERS.keras, "mingru"));
+});
+
+const torchAvailable = await peerAvailable(PEERS.torch);
+
+Deno.test({
+  name: "the torch peer times attention, minGRU and expRNN models, stacked too",
+  ignore: !torchAvailable,
+  async fn() {
+    const cells = ["lstm+attn", "mingru", "exprnn", "mingru×2"];
+    const grid = { cells, lengths: [5], n: [2], warmup: [1], B: 4, H: 8, threads: 1 };
+    const records = await runPeer(PEERS.torch, 0, grid);
+    assertEquals(records.map((r) => [r.contender, r.cell, r.T, r.flush_denormal]), [
+      ["torch", "lstm+attn", 5, true],
+      ["torch", "mingru", 5, true],
+      ["torch", "exprnn", 5, true],
+      ["torch", "mingru×2", 5, true],
+    ]);
+    const kept = await runPeer(PEERS.torch, 1, { ...grid, cells: ["exprnn"] });
+    assertEquals(kept.map((r) => [r.contender, r.flush_denormal]), [["torch-denormal", false]]);
+  },
+});
+
+/** The adding-problem reference files of the cells the torch peer has a model of. */
+function referenceFiles(): string[] {
+  const dirs = ["fixtures/grads", "../shared/reference/grads-exprnn"];
+  const files: string[] = [];
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = [...Deno.readDirSync(dir)].map((e) => e.name);
+    } catch {
+      continue; // ../shared is not there on a fresh clone
+    }
+    for (const n of names.sort()) {
+      const m = /^([a-z_]+?)(_attn)?-adding-.*\.json$/.exec(n);
+      if (m && PEERS.torch.bases.includes(m[1])) files.push(join(dir, n));
+    }
+  }
+  return files;
+}
+
+Deno.test({
+  name: "every torch peer model computes the loss and gradients of the reference files",
+  ignore: !torchAvailable,
+  async fn() {
+    const files = referenceFiles();
+    const cells = new Set(files.map((f) => f.split("/").pop()!.split("-")[0]));
+    for (const c of ["lstm", "lstm_attn", "gru", "rnn_tanh", "mingru"]) assert(cells.has(c), c);
+    const { code, stdout, stderr } = await new Deno.Command("python3", {
+      args: [PEERS.torch.script, "--check", ...files],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    assertEquals(code, 0, dec.decode(stdout) + dec.decode(stderr));
+    const lines = dec.decode(stdout).trim().split("\n").map((l) => JSON.parse(l));
+    assertEquals(lines.length, files.length);
+    for (const l of lines) {
+      assert(l.ok === true, JSON.stringify(l));
+      assert(l.loss_rel_err <= 1e-9 && l.grad_rel_err <= 1e-9, JSON.stringify(l));
+    }
+  },
+});

@@ -12,7 +12,8 @@ import { join, resolve } from "node:path";
 import type { BackendName } from "../backend.ts";
 import { writeJsonAtomic } from "../fs/atomic.ts";
 import type { Environment } from "../results/env.ts";
-import { BENCH_SCHEMA, type BenchFile, validateBench } from "../results/schema.ts";
+import { BENCH_SCHEMA, validateBench } from "../results/schema.ts";
+import { type SpeedBenchFile, speedRows, withSpeed } from "./efficiency.ts";
 import {
   ALL_BENCH_CELLS,
   BENCH_B,
@@ -28,7 +29,15 @@ import {
 } from "./grid.ts";
 import type { Measurement } from "./measurement.ts";
 import { parseDenoBench } from "./parse.ts";
-import { peerAvailable, peerMeasurement, PEERS, type PeerSpec, runPeer } from "./peers.ts";
+import { peakFromEntries } from "./peak.ts";
+import {
+  peerAvailable,
+  peerMeasurement,
+  PEERS,
+  type PeerSpec,
+  peerSupports,
+  runPeer,
+} from "./peers.ts";
 import { nonProtocolLines, parseProtocol } from "./protocol.ts";
 import { OURS, summarize } from "./summarize.ts";
 import { formatTable } from "./table.ts";
@@ -60,6 +69,13 @@ export interface BenchOptions {
   warmup?: number;
   /** Also time dataset generation and report building (default true). */
   extras?: boolean;
+  /** Also time the gradient probe (default true). */
+  probe?: boolean;
+  /**
+   * Measure the machine's fp32 GEMM peak in the same run (default true; tensorflow only): at the
+   * core count — the threads the contenders use in all — and at one thread.
+   */
+  peak?: boolean;
   /** Where the bench file goes (default `reports/bench`). */
   outDir?: string;
   /** Project root holding `bench/` and `peers/` (default the working directory). */
@@ -78,7 +94,7 @@ export interface BenchRun {
   file: string;
   /** The readable table. */
   table: string;
-  bench: BenchFile;
+  bench: SpeedBenchFile;
 }
 
 /** A `deno bench` child process of this project. */
@@ -90,6 +106,8 @@ interface DenoJob {
   env: Record<string, string>;
   write?: string;
   optional: boolean;
+  /** Threads its entries record, where the job fixes them (the peak's products). */
+  threads?: number;
 }
 
 /** A peer script, one variant. */
@@ -115,6 +133,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
   const cells = opts.cells ?? [...(quick ? QUICK_CELLS : ALL_BENCH_CELLS)];
   const lengths = opts.lengths ?? [...(quick ? QUICK_LENGTHS : FULL_LENGTHS)];
   const extras = opts.extras ?? true;
+  const probe = opts.probe ?? true;
+  const cores = navigator.hardwareConcurrency || 1;
   const outDir = resolve(root, opts.outDir ?? "reports/bench");
   const tmp = join(outDir, `.tmp-${Deno.pid}`);
 
@@ -141,6 +161,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
           .join(","),
         BENCH_LENGTHS: (main ? lengths : SHORT_LENGTHS).join(","),
         ...(main ? {} : { BENCH_PROBE: "0", BENCH_QUICK: "1" }),
+        ...(probe ? {} : { BENCH_PROBE: "0" }),
       },
       optional: false,
     });
@@ -159,6 +180,23 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
       });
     }
   }
+  if ((opts.peak ?? true) && backends.includes("tensorflow")) {
+    for (const n of [...new Set([cores, 1])]) {
+      jobs.push({
+        kind: "deno",
+        label: `${OURS} (GEMM peak, ${n} thread${n > 1 ? "s" : ""})`,
+        backend: "tensorflow",
+        files: ["bench/peak_bench.ts"],
+        env: {
+          ...common,
+          TF_NUM_INTRAOP_THREADS: String(n),
+          BENCH_PEAK_N: quick ? "10" : "20",
+        },
+        optional: true,
+        threads: n,
+      });
+    }
+  }
   for (const name of opts.peers ?? []) {
     const peer = PEERS[name];
     if (!peer) throw new RangeError(`unknown peer '${name}' (known: ${Object.keys(PEERS)})`);
@@ -168,7 +206,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
       skipped.push({ peer: name, reason });
       continue;
     }
-    const configs = cells.filter((c) => peer.cells.includes(c)).flatMap((c) =>
+    const configs = cells.filter((c) => peerSupports(peer, c)).flatMap((c) =>
       lengths.map((T) => ({ c, T }))
     ).filter(({ c, T }) => matchesFilter(stepName(c, T), opts.filter));
     if (configs.length === 0) continue;
@@ -198,7 +236,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
         log(`[${secs}s] repeat ${r}/${repeats}: ${job.label}`);
         if (job.kind === "deno") {
           if (job.write) await Deno.mkdir(job.write, { recursive: true });
-          const out = await runDeno(job, root, opts.filter);
+          const peakJob = job.files[0].endsWith("peak_bench.ts");
+          const out = await runDeno(job, root, peakJob ? undefined : opts.filter);
           if (!out.ok) {
             if (!job.optional) throw new Error(`${job.label}: ${out.error}`);
             log(`  ${job.label} failed, dropped from the bench: ${out.error}`);
@@ -212,9 +251,10 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
             backend: job.files[0].endsWith("step_bench.ts") ? job.backend : null,
             repeat: r,
             samples: proto.samples,
-            threads: job.backend === "tensorflow"
-              ? threads ?? (proto.env as Environment | undefined)?.threads
-              : undefined,
+            threads: job.threads ??
+              (job.backend === "tensorflow"
+                ? threads ?? (proto.env as Environment | undefined)?.threads
+                : undefined),
           });
           if (parsed.failed.length) log(`  failed benches: ${parsed.failed.join(", ")}`);
           measurements.push(...parsed.measurements);
@@ -245,29 +285,45 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRun> {
           }
         }
       }
+      // Every finished repeat is on disk: a run killed later keeps the repeats it completed.
+      if (r < repeats && env) {
+        const { file } = await writeBench(r);
+        log(`  ${r} of ${repeats} repeats written to ${file}`);
+      }
     }
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
   if (!env) throw new Error("the step bench did not report its environment");
-
-  const { entries, ratios } = summarize(measurements, { backend: backends[0] });
-  const bench: BenchFile = validateBench({
-    schema: BENCH_SCHEMA,
-    kind: "bench",
-    env,
-    command: opts.command ?? "runBench",
-    repeats,
-    ...(threads !== undefined ? { threads } : {}),
-    ...(skipped.length ? { peers_skipped: skipped } : {}),
-    entries,
-    ratios,
-    raw,
-  });
-  const file = join(outDir, `bench-${env.date.replace(/[:.]/g, "-")}.json`);
-  await writeJsonAtomic(file, bench);
+  const { file, bench } = await writeBench(repeats);
   log(`[${((performance.now() - t0) / 1000).toFixed(0)}s] done`);
   return { file, table: formatTable(bench), bench };
+
+  /** Pools what was measured so far (`done` repeats) and writes the bench file, atomically. */
+  async function writeBench(done: number): Promise<{ file: string; bench: SpeedBenchFile }> {
+    const { entries, ratios } = summarize(measurements, { backend: backends[0] });
+    const peak = peakFromEntries(
+      entries,
+      env!.tensorflow ? `TensorFlow ${env!.tensorflow}` : undefined,
+    );
+    const bench: SpeedBenchFile = validateBench({
+      schema: BENCH_SCHEMA,
+      kind: "bench",
+      env: env!,
+      command: opts.command ?? "runBench",
+      repeats: done,
+      ...(threads !== undefined ? { threads } : {}),
+      ...(skipped.length ? { peers_skipped: skipped } : {}),
+      ...(peak ? { peak } : {}),
+      speed: speedRows(entries, ratios, peak, backends[0]),
+      entries: withSpeed(entries, peak),
+      ratios,
+      raw,
+    });
+    const file = join(outDir, `bench-${env!.date.replace(/[:.]/g, "-")}.json`);
+    await writeJsonAtomic(file, bench);
+    return { file, bench };
+  }
 }
 
 function exists(path: string): boolean {

@@ -89,3 +89,35 @@ Deno.test("milliseconds keep about three significant digits", () => {
     "0.123",
   ]);
 });
+
+Deno.test("with a peak: GFLOP per step, GFLOP/s, share of the peak and the verdict per row", () => {
+  const peak = { gflops: 100, threads: 2, n: 1024, ms: 21.5, samples: 60, method: "MatMul" };
+  const t = formatTable({ ...BENCH, peak, ratios: [{ ...BENCH.ratios[0], ratio: 0.45 }] });
+  assertMatch(t, /fp32 GEMM peak: 100 GFLOP\/s \(MatMul\)/);
+  assertMatch(t, /verdict: meets = at most 0\.5× the fastest peer or at least 75% of the peak/);
+  const header = t.split("\n").find((l) => l.startsWith("| cell"))!;
+  assertMatch(
+    header,
+    /\| GFLOP \| rnn-gradbench.*\| GFLOP\/s \| of peak \| ours \/ fastest.*\| verdict \|/,
+  );
+  // lstm T=50: 50 · 2·64·512·388 FLOPs = 1.271 GFLOP in 30 ms: 42.4 GFLOP/s, 42% of the peak
+  const lstm = t.split("\n").find((l) => l.startsWith("| lstm "))!;
+  assertMatch(lstm, /\| 1\.271 \|.*\| +42\.4 \| +42% \| +0\.45× torch .*\| meets +\|$/);
+  const attn = t.split("\n").find((l) => l.startsWith("| lstm+attn"))!;
+  assertMatch(attn, /\| not +\|$/);
+});
+
+Deno.test("the peak is read from the entries of a file that has no peak record", () => {
+  const t = formatTable({
+    ...BENCH,
+    entries: [...BENCH.entries, {
+      ...entry("rnn-gradbench", "x", 0, 20),
+      what: "peak",
+      cell: null,
+      T: null,
+      name: "gemm n=1024 threads=2",
+      ms_min: 21.47483648,
+    }],
+  });
+  assertMatch(t, /fp32 GEMM peak: 100 GFLOP\/s/);
+});
