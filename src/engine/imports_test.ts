@@ -1,30 +1,5 @@
 import { assert, assertEquals } from "../testing/assert.ts";
-import { codeReach } from "../testing/module_graph.ts";
-
-interface InfoModule {
-  specifier: string;
-  dependencies?: { code?: { specifier?: string } }[];
-}
-
-/** The project's module graph from `deno info --json` (local files only). */
-async function moduleGraph(entry: string): Promise<Map<string, string[]>> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", entry],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  assert(out.success, "deno info failed");
-  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as { modules: InfoModule[] };
-  const graph = new Map<string, string[]>();
-  for (const m of info.modules) {
-    if (!m.specifier.startsWith("file://")) continue;
-    graph.set(
-      m.specifier,
-      (m.dependencies ?? []).map((d) => d.code?.specifier ?? "").filter((s) => s !== ""),
-    );
-  }
-  return graph;
-}
+import { codeReach, moduleGraph } from "../testing/module_graph.ts";
 
 Deno.test("the eager engine imports tfjs-core only: no Deno-only module, no graph executor", async () => {
   const graph = await moduleGraph(new URL("./eager.ts", import.meta.url).href);

@@ -10,8 +10,8 @@ interface InfoModule {
   dependencies?: { code?: { specifier?: string } }[];
 }
 
-/** The local modules `entry` reaches through value imports (type-only imports are erased), as `src/…` paths. */
-export async function codeReach(entry: string): Promise<Set<string>> {
+/** The project's module graph from `deno info --json`: each local module and what it imports. */
+export async function moduleGraph(entry: string): Promise<Map<string, string[]>> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json", entry],
     stdout: "piped",
@@ -27,6 +27,12 @@ export async function codeReach(entry: string): Promise<Set<string>> {
       (m.dependencies ?? []).map((d) => d.code?.specifier ?? "").filter((s) => s !== ""),
     );
   }
+  return graph;
+}
+
+/** The local modules `entry` reaches through value imports (type-only imports are erased), as `src/…` paths. */
+export async function codeReach(entry: string): Promise<Set<string>> {
+  const graph = await moduleGraph(entry);
   const seen = new Set<string>();
   const visit = (m: string) => {
     if (seen.has(m)) return;
