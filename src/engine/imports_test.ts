@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../testing/assert.ts";
+import { assertEquals } from "../testing/assert.ts";
 import { codeReach, moduleGraph } from "../testing/module_graph.ts";
 
 Deno.test("the eager engine imports tfjs-core only: no Deno-only module, no graph executor", async () => {
