@@ -11,7 +11,12 @@ import { readSuiteRun, suiteRunFile } from "../results/store.ts";
 import { chainState } from "../suite/chain.ts";
 import type { Chain, Grid } from "../suite/suite.ts";
 import type { Progress } from "./progress.ts";
-import { trainGrid, type TrainGridOptions, type TrainGridSummary } from "./train_suite.ts";
+import {
+  emptySummary,
+  trainGrid,
+  type TrainGridOptions,
+  type TrainGridSummary,
+} from "./train_suite.ts";
 
 /** Options of {@link trainChains}: those of `trainGrid`, with chains for runs. */
 export interface TrainChainsOptions extends Omit<TrainGridOptions, "runs"> {
@@ -41,17 +46,7 @@ export async function trainChains(o: TrainChainsOptions): Promise<TrainChainsSum
   const grid: Grid = o.grid;
   const chains = o.chains ?? grid.chains ?? [];
   const file = suiteRunFile(o.outDir, grid.suite, grid.gridHash);
-  const summary: TrainChainsSummary = {
-    file,
-    ran: 0,
-    skipped: 0,
-    elsewhere: 0,
-    diverged: 0,
-    failed: 0,
-    interrupted: false,
-    suspended: false,
-    chains: [],
-  };
+  const summary: TrainChainsSummary = { ...emptySummary(file), chains: [] };
   // trainGrid numbers the runs it is given (one at a time here): number them across the search.
   let index = 0;
   const total = chains.reduce((a, c) => a + c.ladder.length, 0);

@@ -73,6 +73,20 @@ export interface TrainGridSummary {
   suspended: boolean;
 }
 
+/** A summary of nothing done yet, for results in `file`. */
+export function emptySummary(file: string): TrainGridSummary {
+  return {
+    file,
+    ran: 0,
+    skipped: 0,
+    elsewhere: 0,
+    diverged: 0,
+    failed: 0,
+    interrupted: false,
+    suspended: false,
+  };
+}
+
 /** Follows the suite run's file: the config hashes stored, as other processes append them. */
 function doneFollower(file: string) {
   let offset = 0;
@@ -118,16 +132,7 @@ export async function trainGrid(o: TrainGridOptions): Promise<TrainGridSummary> 
     engine: engineKey(o.backend, resolvePath()),
   };
   const every = o.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
-  const summary: TrainGridSummary = {
-    file,
-    ran: 0,
-    skipped: 0,
-    elsewhere: 0,
-    diverged: 0,
-    failed: 0,
-    interrupted: false,
-    suspended: false,
-  };
+  const summary = emptySummary(file);
   for (let i = 0; i < runs.length; i++) {
     if (o.shouldSuspend?.()) {
       summary.suspended = true;
