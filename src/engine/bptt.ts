@@ -105,9 +105,8 @@ function memo<R>(f: (i: number) => R): (i: number) => R {
   };
 }
 
-/** One layer's input: per-step tensors [Bp, In] and stacked rows of a chunk [n·Bp, In]. */
+/** One layer's input: the stacked rows of a chunk [n·Bp, In]. */
 interface LayerInput<T> {
-  step(t: number): T;
   rows(c: number): T;
 }
 
@@ -137,21 +136,14 @@ function forward<T>(
   const xParts = P > 1 ? o.split(xT, new Array(P).fill(Bp), 1) : [xT];
   const sizes = chunks.map(([a, b]) => b - a);
   const runs: LayerRun<T>[][] = xParts.map((xq) => {
-    let stepsMade = false;
-    const bySteps = memo(() => {
-      stepsMade = true;
-      return o.unstack(xq, T).map((t) => o.keep(t));
-    });
     const byChunks = memo(() => chunks.length > 1 ? o.split(xq, sizes, 0) : [xq]);
     const bottom: LayerInput<T> = {
-      step: (t) => bySteps(0)[t],
       rows: memo((c) => o.reshape(byChunks(0)[c], [sizes[c] * Bp, I])),
     };
     const layers: LayerRun<T>[] = [];
     for (let k = 0; k < L; k++) {
       const below = layers[k - 1];
       const input: LayerInput<T> = k === 0 ? bottom : {
-        step: (t) => below.states[t + 1].h,
         rows: memo((c) => {
           const [a, b] = chunks[c];
           return o.reshape(o.stack(below.states.slice(a + 1, b + 1).map((st) => st.h)), [
@@ -162,7 +154,6 @@ function forward<T>(
       };
       layers.push(runLayer(o, cell, s.cfg, lw[k].weights, input, chunks, Bp, keep));
     }
-    if (stepsMade) o.dispose(bySteps(0)); // the raw inputs x_t are read by forward steps only
     return layers;
   });
   return { runs, chunks, Bp, lw };
@@ -196,12 +187,7 @@ function runLayer<T>(
       const step = o.scope(() =>
         cell.forward(
           o,
-          {
-            xp: xs,
-            get x() {
-              return input.step(t);
-            },
-          },
+          { xp: xs },
           states[t],
           p,
           cfg,

@@ -10,22 +10,12 @@
  *   graph run on the tensorflow backend.
  *
  * Shapes are static and known to the caller (the driver passes B, T, H explicitly), so the
- * interface never asks a tensor for its shape. Optional members are *capabilities*: fused kernels
- * an executor may offer, each with the generic formula as the fallback where it is absent.
+ * interface never asks a tensor for its shape. The interface names plain operations only: fusing
+ * them into bigger kernels is an executor's own business (the graph executor lowers the op
+ * patterns it recognises to TensorFlow's fused kernels, `tf_graph/`).
  *
  * @module
  */
-
-/** The result of a fused LSTM step: gates (after their nonlinearities), c_t, tanh(c_t), h_t. */
-export interface LstmStep<T> {
-  i: T;
-  f: T;
-  g: T;
-  o: T;
-  c: T;
-  tc: T;
-  h: T;
-}
 
 /** Tensor operations over the tensor type `T`; float32 unless said otherwise. */
 export interface Ops<T> {
@@ -100,12 +90,6 @@ export interface Ops<T> {
    * per-row losses [N] and their gradient with respect to the logits, softmax − labels [N, O].
    */
   softmaxCrossEntropy(logits: T, labels: T): { rows: T; grad: T };
-
-  /**
-   * Capability: one LSTM step as a fused kernel (TensorFlow's `LSTMBlockCell`), from the raw
-   * input x_t, c_{t-1}, h_{t-1} and the cell's weights (gate order i, f, g, o as in docs/cells.md).
-   */
-  lstmBlock?(x: T, cPrev: T, hPrev: T, W_x: T, W_h: T, b: T): LstmStep<T>;
 }
 
 /** Named tensors (parameters, gradients, Adam moments), by their docs/cells.md names. */

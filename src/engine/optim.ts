@@ -4,8 +4,8 @@
  * optimiser of Arjovsky et al. 2016 and Lezcano-Casado & Martínez-Rubio 2019) — and gradient
  * clipping by global norm (Pascanu, Mikolov & Bengio 2013), written once against {@link Ops}: the
  * eager step below runs them on tfjs tensors, the graph executor emits the same formulas into its
- * training graph (or TensorFlow's fused `ResourceApplyAdam`, the same update, where the library
- * has it).
+ * training graph, or lowers Adam's to TensorFlow's fused `ResourceApplyAdam` kernel, the same
+ * update in the kernel's parameters ({@link adamPowers}; `tf_graph/train_graph.ts`).
  *
  * Parameter groups: `groups` gives parameters their own learning rate by name without the layer
  * prefix (`{ params: ["A"], lr: 2e-5 }`: expRNN's A in every layer, 10× below the rest, as the
@@ -146,18 +146,24 @@ export interface AdamScalars<T> {
   epsilon: T;
 }
 
+/** β1ᵗ and β2ᵗ at step `t` (1-based): Adam's bias corrections are 1 − β1ᵗ and 1 − β2ᵗ. */
+export function adamPowers(opt: Pick<Optimizer, "beta1" | "beta2">, t: number) {
+  return { beta1Power: Math.pow(opt.beta1, t), beta2Power: Math.pow(opt.beta2, t) };
+}
+
 /** The host values of {@link AdamScalars} for step `t` (1-based), in their field order. */
 export function adamScalarValues(
   opt: Pick<Optimizer, "lr" | "beta1" | "beta2" | "epsilon">,
   t: number,
 ) {
+  const { beta1Power, beta2Power } = adamPowers(opt, t);
   return {
     beta1: opt.beta1,
     oneMinusBeta1: 1 - opt.beta1,
     beta2: opt.beta2,
     oneMinusBeta2: 1 - opt.beta2,
-    stepSize: opt.lr / (1 - Math.pow(opt.beta1, t)),
-    invSqrtBc2: 1 / Math.sqrt(1 - Math.pow(opt.beta2, t)),
+    stepSize: opt.lr / (1 - beta1Power),
+    invSqrtBc2: 1 / Math.sqrt(1 - beta2Power),
     epsilon: opt.epsilon,
   };
 }

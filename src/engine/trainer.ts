@@ -44,7 +44,7 @@ export function graphTrainer(
   model: Model,
   optimizer: Optimizer,
   clipNorm?: number,
-  kernels: Partial<Pick<GraphSpec, "lstmBlock" | "fusedAdam">> = {},
+  kernels: Partial<Pick<GraphSpec, "fuse">> = {},
 ): GraphTrainer {
   return graphTrainerOf(model, optimizer, netOf(model), clipNorm, kernels);
 }

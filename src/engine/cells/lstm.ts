@@ -5,8 +5,8 @@
  * Init: W_x Glorot-uniform, W_h orthogonal, b = 0 except the forget block = 1 (Jozefowicz et al.
  * 2015), so that c_t is carried — the additive path that keeps gradients from vanishing.
  *
- * Where the executor has a fused LSTM kernel (TensorFlow's `LSTMBlockCell`) the forward step is
- * that one op; the backward is the element-wise rule below either way.
+ * This is the LSTM's one definition; the graph executor recognises the forward step and runs it
+ * as TensorFlow's fused `LSTMBlockCell` kernel (`../tf_graph/lower_lstm.ts`).
  *
  * @module
  */
@@ -28,10 +28,6 @@ export const lstm: Cell = {
 
   // One matmul and one split per step, then c_t = σ(z_f) c_{t-1} + σ(z_i) tanh(z_g).
   forward: (o, input, prev, p, { hidden: H }) => {
-    if (o.lstmBlock) {
-      const s = o.lstmBlock(input.x, prev.c!, prev.h, p.W_x, p.W_h, p.b);
-      return { state: { h: s.h, c: s.c }, saved: [s.i, s.f, s.g, s.o, s.tc] };
-    }
     const z = o.add(input.xp[0], o.matMul(prev.h, p.W_h));
     const [zi, zf, zg, zo] = o.split(z, [H, H, H, H], 1);
     const i = o.sigmoid(zi), f = o.sigmoid(zf), g = o.tanh(zg), og = o.sigmoid(zo);

@@ -52,10 +52,9 @@ export interface CellConfig {
   readonly [setting: string]: number | undefined;
 }
 
-/** One step's input: the projection x_t W_x + b in the cell's pieces, and the raw input x_t. */
+/** One step's input: the projection x_t W_x + b in the cell's pieces. */
 export interface StepInput<T> {
   xp: T[];
-  x: T;
 }
 
 /** The output of one backward step. */

@@ -4,12 +4,11 @@
  * schedules independent nodes (the batch parts' recurrences, the chunked weight gradients) side
  * by side on its inter-op threads. Nothing is freed by hand: a graph's nodes live with the graph.
  *
- * Capabilities: the fused `LSTMBlockCell` kernel for the LSTM's forward step (optional: its
- * absence falls back to the cell's element-wise ops).
+ * Fused kernels are lowerings on top of these plain ops (`lower_lstm.ts`).
  *
  * @module
  */
-import type { LstmStep, Ops } from "../ops.ts";
+import type { Ops } from "../ops.ts";
 import type { Graph, Out } from "./graph.ts";
 import { DT } from "./tf_c.ts";
 
@@ -18,25 +17,13 @@ export const CHUNK = 16;
 
 const F = { type: DT.float };
 
-/** Reorders the four H-wide gate blocks of `a` along `axis` from `from` to `to`. */
-function reorderGates(g: Graph, a: Out, axis: number, H: number, from: string, to: string): Out {
-  const parts = g.split(a, [H, H, H, H], axis);
-  return g.concat([...to].map((k) => parts[from.indexOf(k)]), axis);
-}
-
 /**
- * The graph executor's operations on `g`; `lstmBlock` offers the fused LSTM kernel (for cells of
- * width `hidden`); `weights` are the parameter reads (their transposes are formed once).
+ * The graph executor's operations on `g`; `weights` are the parameter reads (their transposes are
+ * formed once).
  */
-export function graphOps(
-  g: Graph,
-  opts: { lstmBlock: boolean; hidden: number; weights?: readonly Out[] },
-): Ops<Out> {
+export function graphOps(g: Graph, opts: { weights?: readonly Out[] } = {}): Ops<Out> {
   const bmm = (a: Out, b: Out) =>
     g.out("BatchMatMulV2", [a, b], { T: F, adj_x: { bool: false }, adj_y: { bool: false } });
-  // LSTMBlockCell takes one weight [I+H, 4H] over [x_t, h_{t-1}] in TensorFlow's gate order
-  // i, c(=g), f, o; built once per layer (keyed by the layer's W_x read).
-  const blockWeights = new Map<Out, { w: Out; b: Out; zeros: Out }>();
   // `a · Wᵀ` with a weight W (dh_{t-1} = dz W_hᵀ, every step) runs as a plain matmul on Wᵀ
   // transposed once: TensorFlow's transposed MatMul on these small tiles is slower (LSTM steps
   // measured 10–20% slower with it).
@@ -48,7 +35,7 @@ export function graphOps(
     if (!bT) transposed.set(b, bT = g.transpose(b, [1, 0]));
     return g.matMul(a, bT);
   };
-  const ops: Ops<Out> = {
+  return {
     name: "graph",
     chunk: CHUNK,
     scope: (fn) => fn(),
@@ -103,32 +90,4 @@ export function graphOps(
       return { rows, grad };
     },
   };
-  if (opts.lstmBlock) {
-    const H = opts.hidden;
-    ops.lstmBlock = (x, cPrev, hPrev, W_x, W_h, b): LstmStep<Out> => {
-      let bw = blockWeights.get(W_x);
-      if (!bw) {
-        bw = {
-          w: reorderGates(g, g.concat([W_x, W_h], 0), 1, H, "ifgo", "igfo"),
-          b: reorderGates(g, b, 0, H, "ifgo", "igfo"),
-          zeros: g.constant(new Array(H).fill(0), [H]),
-        };
-        blockWeights.set(W_x, bw);
-      }
-      // forget_bias 0 (the bias is in b), no cell clip, no peepholes (their weights are zeros).
-      const [i, cs, f, o, ci, co, h] = g.outs(
-        "LSTMBlockCell",
-        [x, cPrev, hPrev, bw.w, bw.zeros, bw.zeros, bw.zeros, bw.b],
-        {
-          forget_bias: { float: 0 },
-          cell_clip: { float: -1 },
-          use_peephole: { bool: false },
-          T: F,
-        },
-        7,
-      );
-      return { i, f, g: ci, o, c: cs, tc: co, h };
-    };
-  }
-  return ops;
 }

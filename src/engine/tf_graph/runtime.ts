@@ -53,8 +53,8 @@ export function compile(spec: GraphSpec): Compiled {
     built = build(spec);
   } catch (e) {
     // A library without the fused kernels: the generic formulas, the same math.
-    if (!((spec.lstmBlock || spec.fusedAdam) && e instanceof TfError)) throw e;
-    built = build({ ...spec, lstmBlock: false, fusedAdam: false });
+    if (!(spec.fuse && e instanceof TfError)) throw e;
+    built = build({ ...spec, fuse: false });
   }
   return { c, tg: built.tg, session: new Session(built.g, sessionConfig(graphThreads())) };
 }
@@ -75,8 +75,8 @@ export function graphAvailable(): boolean {
 
 /**
  * The graph spec of the network `net` describes on a batch of shape [B, T, …]: the batch split
- * for this session's inter-op threads, LSTM on the block-cell kernel, Adam on
- * `ResourceApplyAdam`; `recall` makes the loss the copy task's recall loss (the probe's);
+ * for this session's inter-op threads, with TensorFlow's fused kernels where the executor
+ * recognises them; `recall` makes the loss the copy task's recall loss (the probe's);
  * `optimizer` the update's optimiser and its parameter groups.
  */
 export function specOf(
@@ -89,8 +89,7 @@ export function specOf(
   const lrGroup = opt ? nonZero(lrGroupsOf(opt, Object.keys(n.shapes)).index) : {};
   return {
     net: n,
-    lstmBlock: true,
-    fusedAdam: true,
+    fuse: true,
     ...(opts.recall ? { recall: opts.recall } : {}),
     ...(opt && opt.name !== "adam" ? { optimizer: opt.name } : {}),
     ...(Object.keys(lrGroup).length ? { lrGroup } : {}),
@@ -185,7 +184,7 @@ export function graphLossAndGrads(
   return lossAndGradsOn(specOf(net, x.shape, opts), params, x, y, opts.probe ?? false);
 }
 
-/** {@link graphLossAndGrads} for an explicit spec (tests pin `parts` and `lstmBlock`). */
+/** {@link graphLossAndGrads} for an explicit spec (tests pin `parts` and `fuse`). */
 export function lossAndGradsOn(
   spec: GraphSpec,
   params: TensorMap<tf.Tensor>,

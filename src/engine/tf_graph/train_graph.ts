@@ -13,6 +13,7 @@ import { lossAndGradsOf, type NetSpec } from "../bptt.ts";
 import { recallWeights } from "../heads.ts";
 import { layerParamName } from "../param_names.ts";
 import {
+  adamPowers,
   adamRule,
   type AdamScalars,
   adamScalarValues,
@@ -27,6 +28,7 @@ import {
 } from "../optim.ts";
 import { type Graph, type Operation, type Out } from "./graph.ts";
 import { graphOps } from "./graph_ops.ts";
+import { lowerLstmBlock } from "./lower_lstm.ts";
 import { DT } from "./tf_c.ts";
 
 /**
@@ -37,10 +39,11 @@ import { DT } from "./tf_c.ts";
  */
 export interface GraphSpec {
   net: NetSpec;
-  /** LSTM forward steps on TensorFlow's `LSTMBlockCell` kernel (else element-wise ops). */
-  lstmBlock: boolean;
-  /** Adam as TensorFlow's `ResourceApplyAdam` kernel (else the element-wise rule). */
-  fusedAdam: boolean;
+  /**
+   * Lower what the executor recognises to TensorFlow's fused kernels: a gated recurrence's step
+   * to `LSTMBlockCell` (`lower_lstm.ts`), Adam to `ResourceApplyAdam`; else the plain ops.
+   */
+  fuse: boolean;
   /** The optimiser the update applies (default Adam). */
   optimizer?: OptimizerName;
   /**
@@ -125,11 +128,8 @@ export function buildTrainGraph(g: Graph, spec: GraphSpec): TrainGraph {
     v[k] = variable(g, s);
   }
   const reads = Object.fromEntries(Object.entries(params).map(([k, p]) => [k, p.read]));
-  const o = graphOps(g, {
-    lstmBlock: spec.lstmBlock,
-    hidden: net.cfg.hidden,
-    weights: Object.values(reads),
-  });
+  const plain = graphOps(g, { weights: Object.values(reads) });
+  const o = spec.fuse ? lowerLstmBlock(g, plain) : plain;
 
   const x = g.placeholder([B, T, I]);
   const y = net.head.task === "adding" ? g.placeholder([B]) : g.placeholder([B, T], DT.int32);
@@ -146,8 +146,8 @@ export function buildTrainGraph(g: Graph, spec: GraphSpec): TrainGraph {
   const slots = { names, params, m, v, grads: clipped, groups, group };
   const { applied, adam } = spec.optimizer === "rmsprop"
     ? ruleRmsprop(g, o, slots)
-    : spec.fusedAdam
-    ? fusedAdam(g, slots)
+    : spec.fuse
+    ? adamOnKernel(g, slots)
     : ruleAdam(g, o, slots);
 
   // The cell's constraint, on reads that follow the update (control edges), written back.
@@ -199,10 +199,13 @@ export function buildTrainGraph(g: Graph, spec: GraphSpec): TrainGraph {
 type Adam = Pick<TrainGraph, "adam"> & { applied: Record<string, Operation> };
 
 /**
- * Adam as `ResourceApplyAdam`: p −= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε'), which is `adamRule`
- * exactly with ε' = ε·√(1−β2ᵗ).
+ * `adamRule` lowered to TensorFlow's fused `ResourceApplyAdam` kernel (ApplyAdam in
+ * tensorflow/core/kernels/training_ops.cc: m += (g − m)(1 − β1), v += (g² − v)(1 − β2),
+ * p −= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε')): one op per parameter instead of a dozen, and the
+ * same update as the rule's p −= (lr/(1−β1ᵗ)) · m / (√v/√(1−β2ᵗ) + ε) with ε' = ε·√(1−β2ᵗ). Its
+ * per-step scalars come from the rule's own hyper-parameters and {@link adamPowers}.
  */
-function fusedAdam(g: Graph, slots: Slots): Adam {
+function adamOnKernel(g: Graph, slots: Slots): Adam {
   const { names, params, m, v, grads } = slots;
   const feeds = Array.from({ length: 6 }, () => g.placeholder([]));
   const [beta1Power, beta2Power, lr0, beta1, beta2, epsilon] = feeds;
@@ -230,15 +233,15 @@ function fusedAdam(g: Graph, slots: Slots): Adam {
     adam: {
       feeds,
       values: (o, t) => {
-        const b1p = Math.pow(o.beta1, t), b2p = Math.pow(o.beta2, t);
+        const { beta1Power, beta2Power } = adamPowers(o, t);
         const { lrs } = lrGroupsOf(o, names);
         return [
-          b1p,
-          b2p,
+          beta1Power,
+          beta2Power,
           lrs[0],
           o.beta1,
           o.beta2,
-          o.epsilon * Math.sqrt(1 - b2p),
+          o.epsilon * Math.sqrt(1 - beta2Power),
           ...lrs.slice(1),
         ];
       },

@@ -43,12 +43,12 @@ for (const cell of CELL_NAMES.flatMap((c) => [c, `${c}+attn`])) {
           const lref = (await ref.loss.data())[0];
           for (const parts of [1, 2]) {
             const lstm = cell.startsWith("lstm");
-            for (const lstmBlock of lstm ? [true, false] : [false]) {
+            for (const fuse of lstm ? [true, false] : [true]) {
               const what = `${task}, ${layers} layer(s), ${parts} part(s)${
-                lstm ? `, block ${lstmBlock}` : ""
+                lstm ? `, fused ${fuse}` : ""
               }${recall ? ", recall loss" : ""}`;
               const s0 = graphSpecOf(model, x.shape, { recall });
-              const spec = { ...s0, net: { ...s0.net, parts }, lstmBlock };
+              const spec = { ...s0, net: { ...s0.net, parts }, fuse };
               const before = tf.memory().numTensors;
               const out = lossAndGradsOn(spec, model.params, x, y, true);
               assertEquals(

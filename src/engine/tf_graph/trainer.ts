@@ -45,7 +45,7 @@ export class GraphTrainer implements Trainer {
     /** The network's description (the driver hands over the cell's math). */
     private readonly net: NetOf,
     private readonly clipNorm?: number,
-    private readonly kernels: Partial<Pick<GraphSpec, "lstmBlock" | "fusedAdam">> = {},
+    private readonly kernels: Partial<Pick<GraphSpec, "fuse">> = {},
   ) {}
 
   private names(): string[] {
@@ -215,7 +215,7 @@ export function graphTrainer(
   optimizer: Optimizer,
   net: NetOf,
   clipNorm?: number,
-  kernels: Partial<Pick<GraphSpec, "lstmBlock" | "fusedAdam">> = {},
+  kernels: Partial<Pick<GraphSpec, "fuse">> = {},
 ): GraphTrainer {
   return new GraphTrainer(model, optimizer, net, clipNorm, kernels);
 }

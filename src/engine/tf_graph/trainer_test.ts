@@ -71,9 +71,9 @@ for (
   Deno.test(`${cell} ×${layers}: graph training steps match eager ones (Adam, clipping, constraint)`, async () => {
     await initBackend("tensorflow");
     for (const task of ["adding", "copy"] as const) {
-      for (const fusedAdam of [true, false]) {
+      for (const fuse of [true, false]) {
         const gm = model(cell, task, 21, 6, layers), em = model(cell, task, 21, 6, layers);
-        const g = graphTrainer(gm, createAdam(gm.params, ADAM), 0.05, { fusedAdam });
+        const g = graphTrainer(gm, createAdam(gm.params, ADAM), 0.05, { fuse });
         const e = eagerTrainer(em, createAdam(em.params, ADAM), { clipNorm: 0.05 });
         for (let s = 0; s < 4; s++) {
           const { x, y } = batch(task, 100 + s, 32, 6);
@@ -82,7 +82,7 @@ for (
           await assertClose(a.gradNorm, b.gradNorm, TOL, `${task} step ${s} norm`);
           dispose(a.loss, a.gradNorm, b.loss, b.gradNorm, x, y);
         }
-        await assertSameState(g, e, `${cell} ${task} fusedAdam ${fusedAdam}`);
+        await assertSameState(g, e, `${cell} ${task} fuse ${fuse}`);
         if (cell === "indrnn") {
           const bound = Math.pow(2, 1 / 6);
           for (const k of ["l0.u", "l1.u"]) {
@@ -101,13 +101,13 @@ for (
 
 // RMSprop and parameter groups: the same update on both executors.
 for (
-  const [name, fusedAdam] of [["rmsprop", false], ["adam", true], ["adam", false]] as const
+  const [name, fuse] of [["rmsprop", false], ["adam", true], ["adam", false]] as const
 ) {
-  Deno.test(`exprnn: graph ${name}${fusedAdam ? " (fused)" : ""} steps with a parameter group match eager ones`, async () => {
+  Deno.test(`exprnn: graph ${name}${fuse ? " (fused)" : ""} steps with a parameter group match eager ones`, async () => {
     await initBackend("tensorflow");
     const opts = { ...ADAM, name, groups: [{ params: ["A"], lr: 0.002 }] };
     const gm = model("exprnn", "copy", 5, 6, 2), em = model("exprnn", "copy", 5, 6, 2);
-    const g = graphTrainer(gm, createOptimizer(gm.params, opts), 0.05, { fusedAdam });
+    const g = graphTrainer(gm, createOptimizer(gm.params, opts), 0.05, { fuse });
     const e = eagerTrainer(em, createOptimizer(em.params, opts), { clipNorm: 0.05 });
     const a0 = await gm.params["l1.A"].data(), x0 = await gm.params["l1.W_x"].data();
     for (let s = 0; s < 4; s++) {
