@@ -5,7 +5,7 @@
  * @module
  */
 import { cpus, release } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { BackendInfo } from "../backend.ts";
 
 /** Where and with what a result was produced. */
@@ -78,22 +78,33 @@ function cpuModel(): string {
 
 /**
  * The commit of the checkout at `root`, read from `.git` directly (no `git` subprocess, so no
- * --allow-run): `$GITHUB_SHA` / `$RNN_GRADBENCH_COMMIT` win when set.
+ * --allow-run): `$GITHUB_SHA` / `$RNN_GRADBENCH_COMMIT` win when set. In a linked worktree `.git`
+ * is a file naming the worktree's own git folder (`gitdir: …`), which holds HEAD, while branch refs
+ * live in the main repository's folder (its `commondir`).
  */
 export function gitCommit(root: string): string | null {
   const fromEnv = Deno.env.get("RNN_GRADBENCH_COMMIT") ?? Deno.env.get("GITHUB_SHA");
   if (fromEnv) return fromEnv;
   return safe(() => {
-    const gitDir = join(root, ".git");
+    let gitDir = join(root, ".git");
+    if (Deno.statSync(gitDir).isFile) {
+      const link = Deno.readTextFileSync(gitDir).match(/^gitdir:\s*(.+)$/m)?.[1]?.trim();
+      if (!link) return null;
+      gitDir = resolve(root, link);
+    }
     const head = Deno.readTextFileSync(join(gitDir, "HEAD")).trim();
     if (!head.startsWith("ref: ")) return head;
     const ref = head.slice(5);
-    try {
-      return Deno.readTextFileSync(join(gitDir, ref)).trim();
-    } catch {
-      const packed = Deno.readTextFileSync(join(gitDir, "packed-refs"));
-      const line = packed.split("\n").find((l) => l.endsWith(` ${ref}`));
-      return line ? line.split(" ")[0] : null;
+    const common = safe(
+      () => resolve(gitDir, Deno.readTextFileSync(join(gitDir, "commondir")).trim()),
+      gitDir,
+    );
+    for (const dir of new Set([gitDir, common])) {
+      const loose = safe(() => Deno.readTextFileSync(join(dir, ref)).trim(), "");
+      if (loose) return loose;
     }
+    const packed = Deno.readTextFileSync(join(common, "packed-refs"));
+    const line = packed.split("\n").find((l) => l.endsWith(` ${ref}`));
+    return line ? line.split(" ")[0] : null;
   }, null);
 }

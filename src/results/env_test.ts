@@ -60,3 +60,28 @@ Deno.test("the git commit is read from .git without a subprocess", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("in a linked worktree the commit is read through its gitdir and the common refs", async () => {
+  const dir = await Deno.makeTempDir();
+  const main = `${dir}/main/.git`;
+  const wt = `${main}/worktrees/side`;
+  await Deno.mkdir(`${main}/refs/heads`, { recursive: true });
+  await Deno.mkdir(wt, { recursive: true });
+  await Deno.mkdir(`${dir}/side`);
+  await Deno.writeTextFile(`${dir}/side/.git`, `gitdir: ${wt}\n`);
+  await Deno.writeTextFile(`${wt}/HEAD`, "ref: refs/heads/side\n");
+  await Deno.writeTextFile(`${wt}/commondir`, "../..\n");
+  await Deno.writeTextFile(`${main}/packed-refs`, `${"c".repeat(40)} refs/heads/side\n`);
+  const saved = Deno.env.get("GITHUB_SHA");
+  Deno.env.delete("GITHUB_SHA");
+  try {
+    assertEquals(gitCommit(`${dir}/side`), "c".repeat(40));
+    await Deno.writeTextFile(`${main}/refs/heads/side`, `${"d".repeat(40)}\n`);
+    assertEquals(gitCommit(`${dir}/side`), "d".repeat(40));
+    await Deno.writeTextFile(`${wt}/HEAD`, `${"e".repeat(40)}\n`);
+    assertEquals(gitCommit(`${dir}/side`), "e".repeat(40), "a detached HEAD");
+  } finally {
+    if (saved) Deno.env.set("GITHUB_SHA", saved);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
