@@ -161,9 +161,17 @@ function foreignSchema(text: string): unknown | undefined {
   return undefined;
 }
 
-/** What a record was computed on: the backend and, for tensorflow, TensorFlow's version. */
+/**
+ * What a record was computed on: the backend and, for tensorflow, TensorFlow's version and its
+ * thread counts (the graph path splits each batch into one part per inter-op thread, so another
+ * count computes other bits).
+ */
 export function stackOf(r: ResultRecord): string {
-  return r.env.tensorflow ? `${r.env.backend} (TensorFlow ${r.env.tensorflow})` : r.env.backend;
+  if (!r.env.tensorflow) return r.env.backend;
+  const threads = r.env.interOpThreads !== undefined
+    ? `, threads ${r.env.threads}×${r.env.interOpThreads}`
+    : "";
+  return `${r.env.backend} (TensorFlow ${r.env.tensorflow}${threads})`;
 }
 
 /** The stacks of the loaded files, each with the files that hold records computed on it. */
@@ -306,7 +314,7 @@ export async function mergeResults(
     throw new MergeError(
       `refusing to merge records computed on different backends: ${
         [...stacks].map(([s, files]) => `${s} in ${fileList(files)}`).join("; ")
-      }; re-run the odd shards on one backend (deno task setup --route wheel), or pass --allow-mixed-backends`,
+      }; re-run the odd shards on one backend and thread count (deno task setup --route wheel), or pass --allow-mixed-backends`,
     );
   }
 

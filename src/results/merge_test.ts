@@ -268,3 +268,23 @@ Deno.test("a shard that fell back to another backend is refused, also against an
     assertEquals((await readSuiteRun(first.file)).run!.records.length, 3, "output unchanged");
   });
 });
+
+Deno.test("records of one TensorFlow at other inter-op thread counts are refused too", async () => {
+  await withTmp(async (tmp) => {
+    const all = on(grid(), "tensorflow", "2.21.0");
+    const at = (rs: ResultRecord[], inter: number) =>
+      rs.map((r) => ({ ...r, env: { ...r.env, threads: 1, interOpThreads: inter } }));
+    await writeRun(join(tmp, "shard-1"), at(all.slice(0, 3), 2));
+    await writeRun(join(tmp, "shard-2"), at(all.slice(3), 8));
+    const e = await assertRejects(
+      () => mergeResults([join(tmp, "shard-1"), join(tmp, "shard-2")], join(tmp, "out")),
+      MergeError,
+    );
+    assertMatch((e as Error).message, /TensorFlow 2\.21\.0, threads 1×2\) in \S*shard-1/);
+    assertMatch((e as Error).message, /TensorFlow 2\.21\.0, threads 1×8\) in \S*shard-2/);
+    // The same counts merge.
+    await writeRun(join(tmp, "shard-3"), at(all.slice(3), 2));
+    const m = await mergeResults([join(tmp, "shard-1"), join(tmp, "shard-3")], join(tmp, "out"));
+    assertEquals(m.records.length, all.length);
+  });
+});
