@@ -56,6 +56,8 @@ export interface HorizonRow {
   min: number | null;
   max: number | null;
   label: string;
+  /** Where the label starts: past the dot and past the seeds' range bar, so neither hides it. */
+  labelAt: number;
   solved: boolean;
   seeds: number;
 }
@@ -64,13 +66,15 @@ export interface HorizonRow {
 export function horizonRows(horizons: PresentedHorizon[]): HorizonRow[] {
   return horizons.map((h) => {
     const lo = Math.min(...h.lengths);
+    const at = h.median > 0 ? h.median : lo / 1.6;
     return {
       task: h.task,
       cell: h.cell,
-      at: h.median > 0 ? h.median : lo / 1.6,
+      at,
       min: h.max > 0 ? Math.max(h.min, lo / 1.6) : null,
       max: h.max > 0 ? h.max : null,
       label: h.median > 0 ? horizonT(h) : "none",
+      labelAt: Math.max(at, h.max),
       solved: h.median > 0,
       seeds: h.seeds,
     };
@@ -157,7 +161,7 @@ function panel(
     {
       data: { values: rows },
       mark: { type: "text", align: "left", dx: 8, fontSize: 11, color: "#333" },
-      encoding: { x, y, text: { field: "label" } },
+      encoding: { x: { ...x, field: "labelAt" }, y, text: { field: "label" } },
     },
   ];
   if (mine.length) {

@@ -20,6 +20,11 @@ Deno.test("horizon rows: ≥ where capped, none where nothing was solved", () =>
   assertEquals(rows.map((r) => r.label), ["≥ 200", "100", "none"]);
   assertEquals(rows[2].solved, false);
   assert(rows[2].at < 50, "a none sits left of the shortest length");
+  // A median seed that solved nothing beside one that solved 50: the label starts past the bar.
+  const [mixed] = horizonRows([{ ...h("irnn", 0), max: 50 }]);
+  assertEquals(mixed.label, "none");
+  assertEquals(mixed.labelAt, 50);
+  assertEquals(rows.map((r) => r.labelAt), [200, 100, rows[2].at]);
 });
 
 Deno.test("literature marks: solved by the suite's thresholds or a tenth of the baseline", () => {
