@@ -250,6 +250,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
     links: opts.links ?? [],
     resultsDir: opts.resultsDir,
     benchDir: opts.benchDir,
+    benchCommand: data.bench?.data.command,
     outDir: opts.outDir,
     findings: found,
     charts: charts.map((c) => ({ name: c.name, caption: c.caption })),

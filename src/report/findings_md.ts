@@ -27,6 +27,8 @@ export interface FindingsMarkdownInput {
   resultsDir: string;
   /** The bench folder the report was built from, as the user typed it. */
   benchDir: string;
+  /** The command line the shown bench file records (its `command`), if any. */
+  benchCommand?: string;
   /** The report's output folder, as the user typed it. */
   outDir: string;
   findings: Findings;
@@ -58,6 +60,7 @@ export function reproduceCommands(
   dirs: {
     resultsDir: string;
     benchDir: string;
+    benchCommand?: string;
     outDir: string;
     suitePath?: string;
     referencesPath?: string;
@@ -78,12 +81,21 @@ export function reproduceCommands(
     `deno task train --suite ${s} --shard 1/2 --out reports/${suite}-1 &`,
     `deno task train --suite ${s} --shard 2/2 --out reports/${suite}-2; wait`,
     `deno task merge --out reports/${suite} reports/${suite}-1 reports/${suite}-2`,
-    "deno task bench --quick --peer torch   # the speed chart's numbers, into reports/bench",
+    `${benchCommandOf(dirs.benchCommand)}   # the speed chart's numbers, into reports/bench`,
     `deno task report --results reports/${suite} --out reports/${suite}-site${refs}`,
     `# rebuild this report from the records it was built from:`,
     `deno task report --results ${dirs.resultsDir} --bench ${dirs.benchDir} --out ${dirs.outDir}` +
     refs + links,
   ];
+}
+
+/**
+ * The bench command to rerun: the shown file's own command line (its `--out` pointed at
+ * reports/bench, the default), else the quick grid against PyTorch.
+ */
+export function benchCommandOf(recorded: string | undefined): string {
+  if (!recorded?.startsWith("deno task bench")) return "deno task bench --quick --peer torch";
+  return recorded.replace(/\s+--out(?:=|\s+)\S+/, "").trim();
 }
 
 /** The report's default suite file of published reference points. */

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertMatch } from "../testing/assert.ts";
-import { findingsMarkdown, reproduceCommands, shellWord } from "./findings_md.ts";
+import { benchCommandOf, findingsMarkdown, reproduceCommands, shellWord } from "./findings_md.ts";
 
 const input = {
   title: "T",
@@ -82,6 +82,22 @@ Deno.test("reproduceCommands: the sharded form merges into the folder the report
   assertMatch(cmds, /--shard 1\/2 --out reports\/tour-1 &/);
   assertMatch(cmds, /deno task merge --out reports\/tour reports\/tour-1 reports\/tour-2/);
   assertMatch(cmds, /deno task report --results reports\/tour --out reports\/tour-site/);
+});
+
+Deno.test("reproduceCommands: the bench line reruns the shown bench file's own command", () => {
+  const cmds = reproduceCommands("tour", {
+    resultsDir: "r",
+    benchDir: "b",
+    outDir: "o",
+    benchCommand: "deno task bench --preset speed --repeats 3 --out reports/bench-quiet",
+  });
+  assertEquals(
+    cmds.find((c) => c.startsWith("deno task bench")),
+    "deno task bench --preset speed --repeats 3   # the speed chart's numbers, into reports/bench",
+  );
+  assertEquals(benchCommandOf(undefined), "deno task bench --quick --peer torch");
+  assertEquals(benchCommandOf("runBench"), "deno task bench --quick --peer torch");
+  assertEquals(benchCommandOf("deno task bench --out=x --quick"), "deno task bench --quick");
 });
 
 Deno.test("shellWord quotes what a shell would split or expand", () => {
