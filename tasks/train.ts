@@ -33,9 +33,11 @@ import {
   loadSuite,
   MAX_LAYERS,
   runCost,
+  runLabel,
   SuiteError,
   type SuiteOverrides,
 } from "../src/suite/suite.ts";
+import { parseOnly, selectByLabel } from "../src/suite/select.ts";
 import { suiteRunFile } from "../src/results/store.ts";
 import { formatPlan, planRemaining, readDoneHashes } from "../src/train/plan.ts";
 import { createProgress } from "../src/train/progress.ts";
@@ -69,6 +71,12 @@ const FLAGS = {
   layers: { type: "string", arg: "N", description: `stacked recurrent layers, 1–${MAX_LAYERS}` },
   backend: BACKEND_FLAG,
   out: { type: "string", arg: "DIR", default: "reports/results", description: "results folder" },
+  only: {
+    type: "string",
+    arg: "LIST",
+    description:
+      "only the suite's runs (a search: chains) whose label has these words, e.g. 'copy exprnn,adding lstm'; unlike the overrides, the suite's own runs, hashes and results file",
+  },
   shard: {
     type: "string",
     arg: "I/N",
@@ -97,6 +105,9 @@ const HELP = helpText(
     "'search' climbs each cell's ladder of lengths until its first failure, chain by chain.",
   FLAGS,
 );
+
+/** `1 run`, `2 runs`. */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 async function main(argv: string[]): Promise<number> {
   const { values: v } = parseFlags(argv, FLAGS);
@@ -144,6 +155,13 @@ async function main(argv: string[]): Promise<number> {
     shard = p;
   }
 
+  let only: string[] | null = null;
+  if (s("only")) {
+    const p = parseOnly(s("only")!);
+    if (typeof p === "string") throw new UsageError(p);
+    only = p;
+  }
+
   let grid;
   try {
     grid = await expandGrid(await loadSuite(s("suite")!), ov);
@@ -152,12 +170,21 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   // A search is sharded by chain (a chain's rungs depend on each other); a grid by run.
-  const chains = grid.chains && shard ? shardChains(grid.chains, shard) : grid.chains;
-  const runs = chains
-    ? chains.flatMap((c) => c.ladder)
-    : shard
-    ? shardRuns(grid.runs, shard)
-    : grid.runs;
+  let chains = grid.chains && shard ? shardChains(grid.chains, shard) : grid.chains;
+  let gridRuns = shard && !chains ? shardRuns(grid.runs, shard) : grid.runs;
+  if (only) {
+    const before = chains ? chains.length : gridRuns.length;
+    if (chains) chains = selectByLabel(chains, only, (c) => c.label);
+    else gridRuns = selectByLabel(gridRuns, only, (r) => runLabel(r.config));
+    if ((chains ?? gridRuns).length === 0) {
+      throw new UsageError(
+        `--only ${s("only")}: no ${chains ? "chain" : "run"} of the ${before} ${
+          shard ? "in this shard" : "in the suite"
+        } has those words in its label; --dry-run lists the labels`,
+      );
+    }
+  }
+  const runs = chains ? chains.flatMap((c) => c.ladder) : gridRuns;
   const shardText = shard ? ` shard ${shard.index}/${shard.count}:` : "";
 
   const outDir = s("out")!;
@@ -224,8 +251,8 @@ async function main(argv: string[]): Promise<number> {
   progress.line(
     `suite ${grid.suite}:${shardText} ${
       chains
-        ? `${chains.length} chains (${runs.length} ladder rungs at most)`
-        : `${runs.length} runs`
+        ? `${count(chains.length, "chain")} (${count(runs.length, "ladder rung")} at most)`
+        : count(runs.length, "run")
     } on the ${backend.name} backend → ${outDir}`,
   );
   const options = {
@@ -245,13 +272,17 @@ async function main(argv: string[]): Promise<number> {
   Deno.removeSignalListener("SIGTERM", onSigterm);
   if (summary.suspended) {
     console.error(
-      `stopped by SIGTERM after ${summary.ran} new runs; the run in flight is checkpointed in ${outDir}/checkpoints/. Re-run the same command to resume.`,
+      `stopped by SIGTERM after ${
+        count(summary.ran, "new run")
+      }; the run in flight is checkpointed in ${outDir}/checkpoints/. Re-run the same command to resume.`,
     );
     return 143;
   }
   if (summary.interrupted) {
     console.error(
-      `interrupted after ${summary.ran} new runs; results so far are in ${summary.file}. Re-run the same command to resume.`,
+      `interrupted after ${
+        count(summary.ran, "new run")
+      }; results so far are in ${summary.file}. Re-run the same command to resume.`,
     );
     return 130;
   }

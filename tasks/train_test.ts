@@ -88,6 +88,21 @@ Deno.test("--dry-run lists only what remains, given the results folder", async (
   assertMatch(forced.stdout, new RegExp(`0 done, ${n} remaining`));
   const shard = await train(["--suite", "quick", "--dry-run", "--shard", "1/2", "--out", out]);
   assertMatch(shard.stdout, new RegExp(`shard 1/2: \\d+ of ${n} runs; \\d+ done, \\d+ remaining`));
+  // --only selects the suite's own runs: the same results file, the same done runs, no others.
+  const only = await train(["--suite", "quick", "--dry-run", "--only", "lstm", "--out", out]);
+  assertEquals(only.code, 0, only.stderr);
+  assert(only.stdout.includes(file), only.stdout);
+  const lstm = grid.runs.filter((r) => r.config.cell === "lstm");
+  const lstmDone = lstm.filter((r) => done.includes(r)).length;
+  assertMatch(
+    only.stdout,
+    new RegExp(
+      `${lstm.length} of ${n} runs; ${lstmDone} done, ${lstm.length - lstmDone} remaining`,
+    ),
+  );
+  const onlyListed = only.stdout.split("\n").filter((l) => /^ {2}[0-9a-f]{12} /.test(l));
+  assertEquals(onlyListed.length, lstm.length - lstmDone);
+  for (const l of onlyListed) assertMatch(l, / lstm /);
 });
 
 Deno.test("bad suites and flags: one clear line, exit 2, nothing written", async () => {
@@ -127,6 +142,8 @@ Deno.test("bad suites and flags: one clear line, exit 2, nothing written", async
       [["--layers", "9"], /--layers must be a whole number from 1 to 8/],
       [["--checkpoint-every", "-5"], /--checkpoint-every must be a whole number ≥ 0/],
       [["--checkpoint-every", "often"], /--checkpoint-every must be a whole number/],
+      [["--only", "transformer"], /--only transformer: no run of the \d+ in the suite/],
+      [["--only", " , "], /--only needs at least one label pattern/],
     ] as [string[], RegExp][]
   ) {
     const r = await train([...args, "--out", out]);
