@@ -54,11 +54,16 @@ const FLAGS = {
     default: "quick",
     description: "the suite to run",
   },
-  task: { type: "string", arg: "adding,copy", description: "only these tasks" },
+  task: {
+    type: "string",
+    arg: "adding,copy",
+    description: "only these tasks (like every override below: a grid and results file of its own)",
+  },
   cells: {
     type: "string",
     arg: "LIST",
-    description: "only these cells, e.g. rnn_tanh,lstm,lstm+attn",
+    description:
+      "these cells in every experiment instead of the suite's, e.g. rnn_tanh,lstm,lstm+attn",
   },
   lengths: { type: "string", arg: "LIST", description: "sequence lengths T, e.g. 50,100" },
   seeds: { type: "string", arg: "LIST", description: "seeds, e.g. 1,2,3" },
