@@ -172,6 +172,11 @@ export async function readLibraries(): Promise<Libraries> {
  * Builds the report. Reads everything and renders every chart before writing anything, so bad
  * input (an unknown `run`, {@link ReportInputError}) leaves the output folder untouched.
  */
+/** Whether every record is of a small model (H ≤ 32), which leaves a core idle. */
+function smallModels(records: readonly { config: { hidden: number } }[]): boolean {
+  return records.length > 0 && records.every((r) => r.config.hidden <= 32);
+}
+
 export async function buildReport(opts: BuildReportOptions): Promise<BuildReportResult> {
   const data = await loadReportData(opts);
   const run = data.run;
@@ -251,6 +256,7 @@ export async function buildReport(opts: BuildReportOptions): Promise<BuildReport
     resultsDir: opts.resultsDir,
     benchDir: opts.benchDir,
     benchCommand: data.bench?.data.command,
+    shardsSideBySide: smallModels(run?.records ?? []),
     outDir: opts.outDir,
     findings: found,
     charts: charts.map((c) => ({ name: c.name, caption: c.caption })),

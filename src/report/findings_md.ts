@@ -29,6 +29,12 @@ export interface FindingsMarkdownInput {
   benchDir: string;
   /** The command line the shown bench file records (its `command`), if any. */
   benchCommand?: string;
+  /**
+   * Whether two shards side by side on one 2-core machine beat one process for these runs: true
+   * for small models only (H ≤ 32, the tour: 26 min 49 s against 52 min), which leave cores idle;
+   * at H = 128 one process fills both cores and two did 0.70× its work (docs/suites.md).
+   */
+  shardsSideBySide?: boolean;
   /** The report's output folder, as the user typed it. */
   outDir: string;
   findings: Findings;
@@ -61,6 +67,7 @@ export function reproduceCommands(
     resultsDir: string;
     benchDir: string;
     benchCommand?: string;
+    shardsSideBySide?: boolean;
     outDir: string;
     suitePath?: string;
     referencesPath?: string;
@@ -73,14 +80,19 @@ export function reproduceCommands(
     : "";
   const links = (dirs.links ?? []).map((l) => ` --link ${shellWord(`${l.label}=${l.href}`)}`)
     .join("");
+  const sideBySide = dirs.shardsSideBySide
+    ? [
+      "# or, on 2 cores in about half the time (these small models leave a core idle): a shard",
+      "# per core, then merge",
+      `deno task train --suite ${s} --shard 1/2 --out reports/${suite}-1 &`,
+      `deno task train --suite ${s} --shard 2/2 --out reports/${suite}-2; wait`,
+      `deno task merge --out reports/${suite} reports/${suite}-1 reports/${suite}-2`,
+    ]
+    : [];
   return [
     "deno task setup",
     `deno task train --suite ${s} --out reports/${suite}`,
-    "# or, on 2 cores in about half the time (one TensorFlow thread per process): a shard per",
-    "# core, then merge",
-    `deno task train --suite ${s} --shard 1/2 --out reports/${suite}-1 &`,
-    `deno task train --suite ${s} --shard 2/2 --out reports/${suite}-2; wait`,
-    `deno task merge --out reports/${suite} reports/${suite}-1 reports/${suite}-2`,
+    ...sideBySide,
     `${benchCommandOf(dirs.benchCommand)}   # the speed chart's numbers, into reports/bench`,
     `deno task report --results reports/${suite} --out reports/${suite}-site${refs}`,
     `# rebuild this report from the records it was built from:`,

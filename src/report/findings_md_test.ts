@@ -76,12 +76,19 @@ Deno.test("findingsMarkdown: no suite, no reproduce section; nothing missing, no
 });
 
 Deno.test("reproduceCommands: the sharded form merges into the folder the report reads", () => {
-  const cmds = reproduceCommands("tour", { resultsDir: "r", benchDir: "b", outDir: "o" }).join(
-    "\n",
-  );
+  const cmds = reproduceCommands("tour", {
+    resultsDir: "r",
+    benchDir: "b",
+    outDir: "o",
+    shardsSideBySide: true,
+  }).join("\n");
   assertMatch(cmds, /--shard 1\/2 --out reports\/tour-1 &/);
   assertMatch(cmds, /deno task merge --out reports\/tour reports\/tour-1 reports\/tour-2/);
   assertMatch(cmds, /deno task report --results reports\/tour --out reports\/tour-site/);
+  // Models that fill both cores by themselves: one process, no side-by-side shards.
+  const big = reproduceCommands("long", { resultsDir: "r", benchDir: "b", outDir: "o" });
+  assertEquals(big.some((c) => c.includes("--shard")), false);
+  assertMatch(big.join("\n"), /deno task train --suite long --out reports\/long/);
 });
 
 Deno.test("reproduceCommands: the bench line reruns the shown bench file's own command", () => {
