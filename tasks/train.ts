@@ -44,6 +44,7 @@ import { createProgress } from "../src/train/progress.ts";
 import { trainGrid } from "../src/train/train_suite.ts";
 import { readOutcomes, trainChains } from "../src/train/train_search.ts";
 import { formatSearchPlan, planChains } from "../src/train/plan_search.ts";
+import { readPricing } from "../src/train/pace.ts";
 import { DEFAULT_CHECKPOINT_EVERY } from "../src/train/checkpoint.ts";
 import { readInFlight } from "../src/train/in_flight.ts";
 
@@ -201,13 +202,18 @@ async function main(argv: string[]): Promise<number> {
       const plan = await planChains(grid, chains, (h) => outcomes.get(h), {
         force: v.force === true,
         inFlight: (next) => readInFlight(outDir, file, next),
+        pricing: await readPricing(file),
       });
       for (const line of formatSearchPlan(plan, { grid, shardText, file })) console.log(line);
       return 0;
     }
     const { done } = await readDoneHashes(file);
     const inFlight = await readInFlight(outDir, file, runs);
-    const plan = planRemaining(grid, runs, done, { force: v.force === true, inFlight });
+    const plan = planRemaining(grid, runs, done, {
+      force: v.force === true,
+      inFlight,
+      pricing: await readPricing(file),
+    });
     for (const line of formatPlan(plan, { grid, shardText, file })) console.log(line);
     return 0;
   }

@@ -17,7 +17,8 @@
 import type { ResultRecord, RunConfig, SolvedThreshold } from "../results/schema.ts";
 import type { Reference } from "../suite/suite.ts";
 import { groupBy, median, seriesOf } from "./charts/_common.ts";
-import { type OriginOf, settingsKey } from "./origins.ts";
+import { settingsKey } from "../results/settings_key.ts";
+import type { OriginOf } from "./origins.ts";
 
 /** The suite's default thresholds, where no record says. */
 export const DEFAULT_SOLVED: SolvedThreshold = { mse: 0.01, accuracy: 0.99 };

@@ -9,7 +9,8 @@ import type { ResultRecord } from "../results/schema.ts";
 import type { SuiteRun } from "../results/store.ts";
 import { fmt, groupBy, seriesOf, sortCells } from "./charts/_common.ts";
 import type { ReportData } from "./load.ts";
-import { isSearchRung, type OriginOf, settingsKey } from "./origins.ts";
+import { settingsKey } from "../results/settings_key.ts";
+import { isSearchRung, type OriginOf } from "./origins.ts";
 
 /** The manifest as tables of strings (html.ts escapes and lays them out). */
 export interface Manifest {

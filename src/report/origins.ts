@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { canonicalJson, type ResultRecord, type RunConfig } from "../results/schema.ts";
+import type { ResultRecord } from "../results/schema.ts";
+import { settingsKey } from "../results/settings_key.ts";
 import type { Grid } from "../suite/suite.ts";
 
 /** Where one record comes from. */
@@ -27,12 +28,6 @@ export interface RunOrigin {
 
 /** The origin of a record (null: no experiment of the suite matches it). */
 export type OriginOf = (r: ResultRecord) => RunOrigin | null;
-
-/** The settings every run of one experiment, task and cell shares. */
-export function settingsKey(c: RunConfig): string {
-  const { T: _T, steps: _steps, seed: _seed, backend: _backend, ...rest } = c;
-  return canonicalJson(rest);
-}
 
 /** Looks records up in the expanded grid of the suite they were trained from. */
 export function originIndex(grid: Grid): OriginOf {

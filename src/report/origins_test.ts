@@ -1,7 +1,7 @@
 import { assertEquals } from "../testing/assert.ts";
-import { expandGrid, validateSuite } from "../suite/mod.ts";
+import { expandGrid, resolveProbeSteps, validateSuite } from "../suite/mod.ts";
 import { MIXED_SUITE, syntheticGridRecords } from "./_synthetic.ts";
-import { isSearchRung, originIndex, settingsKey } from "./origins.ts";
+import { isSearchRung, originIndex } from "./origins.ts";
 
 const grid = await expandGrid(validateSuite(MIXED_SUITE, "mixed.json"));
 
@@ -23,8 +23,11 @@ Deno.test("origins: grid runs with their source, search rungs (bisection rungs t
       budget: "2·T steps, at least 100, at most 300",
     })),
   );
-  // A bisection rung is no run of the grid: its settings still say which search it belongs to.
-  const bisect = { ...rungs[0], config: { ...rungs[0].config, T: 75, steps: 150 } };
+  // A bisection rung is no run of the grid: its settings still say which search it belongs to,
+  // though its probes resolve against its own budget.
+  const probeAt = resolveProbeSteps(["init", "middle", "end"], 150);
+  const bisect = { ...rungs[0], config: { ...rungs[0].config, T: 75, steps: 150, probeAt } };
+  assertEquals(probeAt.join() === rungs[0].config.probeAt.join(), false);
   assertEquals(isSearchRung(originOf, bisect), true);
   // Another backend asked for is the same run; other settings are another suite's.
   assertEquals(
@@ -35,10 +38,4 @@ Deno.test("origins: grid runs with their source, search rungs (bisection rungs t
   // A grid run at a length or budget its experiment does not have is not that experiment's.
   assertEquals(originOf({ ...plain[0], config: { ...plain[0].config, steps: 999 } }), null);
   assertEquals(isSearchRung(undefined, rungs[0]), false);
-});
-
-Deno.test("settingsKey ignores the length, budget, seed and backend, nothing else", () => {
-  const c = grid.runs[0].config;
-  assertEquals(settingsKey({ ...c, T: 7, steps: 9, seed: 3, backend: "x" }), settingsKey(c));
-  assertEquals(settingsKey({ ...c, hidden: c.hidden + 1 }) === settingsKey(c), false);
 });

@@ -16,4 +16,5 @@ export * from "./schema.ts";
 export * from "./store.ts";
 export * from "./env.ts";
 export * from "./solved.ts";
+export { settingsKey } from "./settings_key.ts";
 export { MergeError, mergeResults } from "./merge.ts";

@@ -274,11 +274,23 @@ export async function readCheckpoint(
   return { ok: true, meta, snapshot };
 }
 
-/** A checkpoint's header alone (for dry runs), or null when there is none or it is unreadable. */
-export async function readCheckpointMeta(path: string): Promise<CheckpointMeta | null> {
+/** What a dry run reads of a checkpoint: its header, and the seconds its steps took. */
+export interface CheckpointSummary {
+  meta: CheckpointMeta;
+  /** Training seconds its steps took, over every process that trained them (null: unknown). */
+  elapsedS: number | null;
+}
+
+/** A checkpoint's header and pace (for dry runs), or null when there is none or it is unreadable. */
+export async function readCheckpointSummary(path: string): Promise<CheckpointSummary | null> {
   try {
     const o = await openCheckpoint(await Deno.readFile(path));
-    return o.ok ? o.json.meta as CheckpointMeta : null;
+    if (!o.ok) return null;
+    const e = (o.json.run as { elapsedS?: unknown } | undefined)?.elapsedS;
+    return {
+      meta: o.json.meta as CheckpointMeta,
+      elapsedS: typeof e === "number" && Number.isFinite(e) ? e : null,
+    };
   } catch {
     return null;
   }

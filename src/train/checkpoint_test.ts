@@ -13,7 +13,7 @@ import {
   codeVersionFiles,
   engineKey,
   readCheckpoint,
-  readCheckpointMeta,
+  readCheckpointSummary,
   removeCheckpoint,
   writeCheckpoint,
 } from "./checkpoint.ts";
@@ -50,7 +50,9 @@ Deno.test("a checkpoint round-trips its state bit for bit", async () => {
   const read = await readCheckpoint(path, ID);
   assert(read?.ok);
   assertEquals(read.meta.step, 5);
-  assertEquals((await readCheckpointMeta(path))?.step, 5);
+  const summary = await readCheckpointSummary(path);
+  assertEquals(summary?.meta.step, 5);
+  assertEquals(summary?.elapsedS, snap.run.elapsedS, "the seconds its steps took, for dry runs");
   assertEquals(read.snapshot.trainer, snap.trainer); // Float32Arrays compared element by element
   assertEquals(read.snapshot.stream, snap.stream);
   assertEquals(read.snapshot.run.curve, snap.run.curve);

@@ -6,13 +6,15 @@
  */
 import { basename } from "node:path";
 import type { GridRun } from "../suite/suite.ts";
-import { checkpointPath, readCheckpointMeta } from "./checkpoint.ts";
+import { checkpointPath, readCheckpointSummary } from "./checkpoint.ts";
 import { claimDir, type ClaimHolder, claimPath, readClaim, withFolderLock } from "./claims.ts";
 
 /** A run in flight. */
 export interface InFlight {
   /** Steps its checkpoint holds (0: none yet). */
   step: number;
+  /** Seconds those steps took, over every process that trained them (absent: unknown). */
+  elapsedS?: number;
   /** The process training it now, when a live one claims it. */
   holder: ClaimHolder | null;
 }
@@ -30,11 +32,13 @@ export async function readInFlight(
   const claims = await Deno.stat(claimDir(outDir)).then(() => true, () => false);
   const read = async () => {
     for (const r of runs) {
-      const meta = await readCheckpointMeta(checkpointPath(outDir, stem, r.hash));
+      const ckpt = await readCheckpointSummary(checkpointPath(outDir, stem, r.hash));
       const claim = claims ? await readClaim(claimPath(outDir, stem, r.hash)) : null;
       const holder = claim?.alive ? claim.holder : null;
-      const step = meta?.config_hash === r.hash ? meta.step : 0;
-      if (step > 0 || holder) out.set(r.hash, { step, holder });
+      const ours = ckpt?.meta.config_hash === r.hash ? ckpt : null;
+      const step = ours?.meta.step ?? 0;
+      const elapsed = step > 0 && ours?.elapsedS ? { elapsedS: ours.elapsedS } : {};
+      if (step > 0 || holder) out.set(r.hash, { step, holder, ...elapsed });
     }
   };
   if (claims) await withFolderLock(outDir, read);

@@ -8,14 +8,11 @@
  */
 import { type ReadProblem, readSuiteRun } from "../results/store.ts";
 import { partition } from "../suite/shard.ts";
-import { type Grid, type GridRun, runCost, runLabel } from "../suite/suite.ts";
+import { type Grid, type GridRun, runLabel } from "../suite/suite.ts";
 import type { InFlight } from "./in_flight.ts";
+import { MODEL_PRICING, type Pricing } from "./pace.ts";
 
-/**
- * Seconds per cost unit (T × steps × cell cost at B=64, H=128), measured on a 2-core machine on
- * the graph path (62–107 µs per unit across the cells at T=1000; evaluations and probes on top).
- */
-export const SECONDS_PER_COST_UNIT = 1.0e-4;
+export { runSeconds, SECONDS_PER_COST_UNIT } from "./pace.ts";
 
 /** The shard counts a dry run estimates the remaining time for. */
 export const SHARD_COUNTS = [1, 2, 4, 8, 16, 32, 64];
@@ -52,11 +49,8 @@ export interface Plan {
   upperBound: boolean;
   /** Runs in flight (checkpointed or claimed), by hash; their estimates count what is left. */
   inFlight: Map<string, InFlight>;
-}
-
-/** Estimated seconds of a run on the tensorflow backend, 2 cores. */
-export function runSeconds(r: GridRun): number {
-  return runCost(r.config) * SECONDS_PER_COST_UNIT;
+  /** Estimated seconds left of each remaining run, and whether a measured pace priced it. */
+  left: Map<string, { seconds: number; measured: boolean }>;
 }
 
 /** Splits `runs` (of `grid`) into done and remaining; `force` counts every run as remaining. */
@@ -64,13 +58,33 @@ export function planRemaining(
   grid: Grid,
   runs: GridRun[],
   done: Set<string>,
-  opts: { force?: boolean; shardCounts?: number[]; inFlight?: Map<string, InFlight> } = {},
+  opts: {
+    force?: boolean;
+    shardCounts?: number[];
+    inFlight?: Map<string, InFlight>;
+    /** How runs are priced (default: the cost model; see `pace.ts`). */
+    pricing?: Pricing;
+  } = {},
 ): Plan {
   const inFlight = opts.inFlight ?? new Map<string, InFlight>();
+  const pricing = opts.pricing ?? MODEL_PRICING;
   const isDone = (r: GridRun) => !opts.force && done.has(r.hash);
   const left = (rs: GridRun[]) => rs.filter((r) => !isDone(r));
-  const leftOf = (r: GridRun) => 1 - (inFlight.get(r.hash)?.step ?? 0) / r.config.steps;
-  const seconds = (rs: GridRun[]) => rs.reduce((a, r) => a + runSeconds(r) * leftOf(r), 0);
+  const priced = new Map<string, { seconds: number; measured: boolean }>();
+  const leftOf = (r: GridRun) => {
+    let p = priced.get(r.hash);
+    if (!p) {
+      const f = inFlight.get(r.hash);
+      const whole = pricing.price(r, f);
+      p = {
+        seconds: whole.seconds * (1 - (f?.step ?? 0) / r.config.steps),
+        measured: whole.measured,
+      };
+      priced.set(r.hash, p);
+    }
+    return p.seconds;
+  };
+  const seconds = (rs: GridRun[]) => rs.reduce((a, r) => a + leftOf(r), 0);
   const remaining = left(runs);
   return {
     runs,
@@ -83,7 +97,21 @@ export function planRemaining(
     })),
     upperBound: remaining.some((r) => r.config.stopWhenSolved !== undefined),
     inFlight,
+    left: new Map(remaining.map((r) => [r.hash, priced.get(r.hash)!])),
   };
+}
+
+/**
+ * Where the estimates come from, after the time: `, 2 of 5 runs at the pace this folder measured
+ * for their settings, the rest by the cost model (tensorflow backend, 2 cores)`.
+ */
+export function paceText(measured: number, of: number, what: string): string {
+  const model = "the cost model (tensorflow backend, 2 cores)";
+  if (measured === 0) return ` by ${model}`;
+  const pace = "the pace this folder measured for their settings (its records and checkpoints)";
+  return measured === of
+    ? `, every ${what.replace(/s$/, "")} at ${pace}`
+    : `, ${measured} of ${of} ${what} at ${pace}, the rest by ${model}`;
 }
 
 /** `42 s`, `17 min`, `3.2 h`. */
@@ -116,18 +144,20 @@ export function formatPlan(
   for (const r of plan.remaining) {
     const c = r.config;
     const f = plan.inFlight.get(r.hash);
-    const left = runSeconds(r) * (1 - (f?.step ?? 0) / c.steps);
+    const left = plan.left.get(r.hash)!;
     const flight = f ? `  ${inFlightText(f, c.steps)}` : "";
     lines.push(
       `  ${r.hash.slice(0, 12)}  ${
         runLabel(c).padEnd(40)
-      } H=${c.hidden} B=${c.batch} steps=${c.steps}  ~${formatSeconds(left)}${flight}`,
+      } H=${c.hidden} B=${c.batch} steps=${c.steps}  ~${formatSeconds(left.seconds)}${
+        left.measured ? " (measured pace)" : ""
+      }${flight}`,
     );
   }
   lines.push(
-    `estimated remaining time: ${at}${
-      formatSeconds(plan.remainingSeconds)
-    } on the tensorflow backend, 2 cores`,
+    `estimated remaining time: ${at}${formatSeconds(plan.remainingSeconds)}${
+      paceText([...plan.left.values()].filter((p) => p.measured).length, plan.left.size, "runs")
+    }`,
   );
   lines.push(
     `whole grid over N shards (the shard with most left decides): ${

@@ -16,8 +16,9 @@
 import { type ChainState, chainState } from "../suite/chain.ts";
 import { partitionChains } from "../suite/shard.ts";
 import type { Chain, Grid, GridRun } from "../suite/suite.ts";
-import { formatSeconds, inFlightText, runSeconds, SHARD_COUNTS } from "./plan.ts";
+import { formatSeconds, inFlightText, paceText, SHARD_COUNTS } from "./plan.ts";
 import type { InFlight } from "./in_flight.ts";
+import { MODEL_PRICING, type Pricing } from "./pace.ts";
 
 /** One chain's standing. */
 export interface ChainPlan {
@@ -29,6 +30,8 @@ export interface ChainPlan {
   leastSeconds: number;
   /** Its next rung, when a checkpoint or a live process holds it. */
   inFlight?: InFlight;
+  /** Whether a measured pace priced its next rung (see `pace.ts`). */
+  measured: boolean;
 }
 
 /** What remains of a search or its shard. */
@@ -40,19 +43,19 @@ export interface SearchPlan {
   perShard: { count: number; seconds: number }[];
 }
 
-/** The most a chain in `state` may still train, in estimated seconds. */
-function mostLeft(chain: Chain, state: ChainState): number {
+/** The most a chain in `state` may still train, in estimated seconds of whole rungs. */
+function mostLeft(chain: Chain, state: ChainState, seconds: (r: GridRun) => number): number {
   const next = state.next;
   if (!next) return 0;
-  const top = runSeconds(chain.ladder.at(-1)!);
+  const top = seconds(chain.ladder.at(-1)!);
   const k = chain.ladder.findIndex((r) => r.hash === next.hash);
   if (k >= 0) {
-    return chain.ladder.slice(k).reduce((a, r) => a + runSeconds(r), 0) + chain.bisect * top;
+    return chain.ladder.slice(k).reduce((a, r) => a + seconds(r), 0) + chain.bisect * top;
   }
   // Bisecting: the rungs left lie below the first failed ladder rung.
   const failed = chain.ladder.find((r) => state.trained.some((t) => t.run === r && !t.solved));
   const bisected = state.trained.filter((t) => !chain.ladder.includes(t.run)).length;
-  return (chain.bisect - bisected) * runSeconds(failed ?? next);
+  return (chain.bisect - bisected) * seconds(failed ?? next);
 }
 
 /** Plans `chains` (of `grid`) given `solved(hash)` (see `chainState`); `force`: nothing known. */
@@ -65,26 +68,32 @@ export async function planChains(
     shardCounts?: number[];
     /** Which of the chains' next rungs are in flight (see `readInFlight`). */
     inFlight?: (next: GridRun[]) => Promise<Map<string, InFlight>>;
+    /** How rungs are priced (default: the cost model; see `pace.ts`). */
+    pricing?: Pricing;
   } = {},
 ): Promise<SearchPlan> {
   const known = opts.force ? () => undefined : solved;
+  const pricing = opts.pricing ?? MODEL_PRICING;
   const plans = new Map<Chain, ChainPlan>();
   const all = grid.chains ?? chains;
   const states = await Promise.all(all.map((c) => chainState(c, known)));
   const flying = await opts.inFlight?.(states.flatMap((s) => (s.next ? [s.next] : [])));
   for (const [i, chain] of all.entries()) {
     const state = states[i];
-    const flight = state.next ? flying?.get(state.next.hash) : undefined;
+    const next = state.next;
+    const flight = next ? flying?.get(next.hash) : undefined;
+    // The next rung priced by its own checkpoint's pace where it has one, the others by theirs.
+    const nextPrice = next ? pricing.price(next, flight) : { seconds: 0, measured: false };
+    const seconds = (r: GridRun) => r === next ? nextPrice.seconds : pricing.price(r).seconds;
     // The next rung's checkpointed steps are done: neither estimate counts them again.
-    const doneSeconds = flight && state.next
-      ? runSeconds(state.next) * flight.step / state.next.config.steps
-      : 0;
+    const doneSeconds = flight && next ? nextPrice.seconds * flight.step / next.config.steps : 0;
     plans.set(chain, {
       chain,
       state,
-      mostSeconds: mostLeft(chain, state) - doneSeconds,
-      leastSeconds: state.next ? runSeconds(state.next) - doneSeconds : 0,
+      mostSeconds: mostLeft(chain, state, seconds) - doneSeconds,
+      leastSeconds: nextPrice.seconds - doneSeconds,
       inFlight: flight,
+      measured: nextPrice.measured,
     });
   }
   const mine = chains.map((c) => plans.get(c)!);
@@ -139,14 +148,19 @@ export function formatSearchPlan(
       }; next T=${n.T} (${n.steps} steps${
         p.inFlight ? `, ${inFlightText(p.inFlight, n.steps)}` : ""
       }); ${found}; ` +
-        `~${formatSeconds(p.leastSeconds)}–${formatSeconds(p.mostSeconds)}`,
+        `~${formatSeconds(p.leastSeconds)}–${formatSeconds(p.mostSeconds)}${
+          p.measured ? " (measured pace)" : ""
+        }`,
     );
   }
+  const open = plan.chains.filter((p) => p.state.next);
   lines.push(
-    `estimated remaining time on the tensorflow backend, 2 cores: at most ${
+    `estimated remaining time: at most ${
       formatSeconds(plan.mostSeconds)
     } — worst case: every chain climbs to its top rung, each rung trained to its full budget ` +
-      `(plus bisection rungs priced at the top rung's budget)`,
+      `(plus bisection rungs priced at the top rung's budget)${
+        paceText(open.filter((p) => p.measured).length, open.length, "chains")
+      }`,
   );
   lines.push(
     `at least ${

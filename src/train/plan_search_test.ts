@@ -2,6 +2,8 @@ import { assertAlmostEquals, assertEquals, assertMatch } from "../testing/assert
 import { expandGrid, validateSuite } from "../suite/suite.ts";
 import { runSeconds } from "./plan.ts";
 import { formatSearchPlan, planChains } from "./plan_search.ts";
+import { measuredPricing } from "./pace.ts";
+import { sampleRecord } from "../results/_sample.ts";
 
 const grid = await expandGrid(validateSuite({
   name: "p",
@@ -70,4 +72,27 @@ Deno.test("a search's dry run names a next rung in flight and counts only its st
     /next T=20 \(200 steps, in flight: checkpoint at step 50, 150 steps left \(pid 7 on h\)\)/,
   );
   assertEquals(plan.chains[1].inFlight, undefined);
+});
+
+Deno.test("a search prices the rungs of a chain from the pace of its rungs already recorded", async () => {
+  const first = lstm.ladder[0];
+  const pricing = measuredPricing([sampleRecord({
+    config: first.config,
+    config_hash: first.hash,
+    timing: {
+      median_step_ms: null,
+      total_s: 2 * runSeconds(first),
+      steps_done: first.config.steps,
+    },
+  })]);
+  const outcome = new Map([[first.hash, true]]);
+  const plan = await planChains(grid, grid.chains!, (h) => outcome.get(h), { pricing });
+  const [p, q] = plan.chains;
+  // This machine took twice the cost model's time: every later lstm rung is priced at twice it.
+  assertAlmostEquals(p.leastSeconds, 2 * runSeconds(lstm.ladder[1]), 1e-9);
+  assertEquals([p.measured, q.measured], [true, false]);
+  assertAlmostEquals(q.leastSeconds, runSeconds(tanh.ladder[0]), 1e-9);
+  const lines = formatSearchPlan(plan, { grid, shardText: "", file: "f.jsonl" });
+  assertMatch(lines[1], /\(measured pace\)$/);
+  assertMatch(lines.join("\n"), /1 of 2 chains at the pace this folder measured/);
 });

@@ -87,3 +87,27 @@ Deno.test("runs in flight count only the steps their checkpoint has left, and sa
     /in flight: no checkpoint yet \(pid 7 on node3\)$/,
   );
 });
+
+Deno.test("runs priced at a measured pace say so, and the estimate says how many", async () => {
+  const grid = await expandGrid(suite);
+  const [a, b] = grid.runs;
+  // A fake pricing: run a measured at 1000 s, the rest by the cost model.
+  const pricing = {
+    price: (r: typeof a) =>
+      r === a ? { seconds: 1000, measured: true } : { seconds: runSeconds(r), measured: false },
+  };
+  const plan = planRemaining(grid, grid.runs, new Set(), { pricing });
+  const model = planRemaining(grid, grid.runs, new Set());
+  assertAlmostEquals(plan.remainingSeconds, model.remainingSeconds - runSeconds(a) + 1000, 1e-9);
+  const lines = formatPlan(plan, { grid, shardText: "", file: "f.jsonl" });
+  assertMatch(lines.find((l) => l.includes(a.hash.slice(0, 12)))!, /~17 min \(measured pace\)$/);
+  assertEquals(lines.find((l) => l.includes(b.hash.slice(0, 12)))!.includes("measured"), false);
+  assertMatch(
+    lines.join("\n"),
+    /estimated remaining time: .*, 1 of 12 runs at the pace this folder measured for their settings .*the rest by the cost model/,
+  );
+  assertMatch(
+    formatPlan(model, { grid, shardText: "", file: "f" }).join("\n"),
+    /by the cost model/,
+  );
+});
