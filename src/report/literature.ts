@@ -15,6 +15,7 @@
  * @module
  */
 import type { ResultRecord, RunConfig, SolvedThreshold } from "../results/schema.ts";
+import { recordStepsToSolve } from "../results/solved.ts";
 import type { Reference } from "../suite/suite.ts";
 import { groupBy, median, seriesOf } from "./charts/_common.ts";
 import { settingsKey } from "../results/settings_key.ts";
@@ -56,6 +57,8 @@ export interface OurValue {
   lost: Record<string, number>;
   /** Whether the median solves by {@link metricSolves}; a configuration with no value fails. */
   solves: boolean;
+  /** The step each record that solved was solved at (steps to solve), ascending. */
+  solvedAt: number[];
   /** The configuration (its first record's). */
   config: RunConfig;
   /** A rung of a memory-horizon search rather than a run of a grid. */
@@ -119,6 +122,13 @@ export function oursSentences(source: string | null): string[] {
 
 function differences(o: OurValue): string[] {
   const out = [`ours: ${settingsText(o.config)}`];
+  // Where ours solves and the paper's fails, how late: a budget shorter than this would fail too.
+  if (o.solves && o.solvedAt.length) {
+    const [lo, hi] = [o.solvedAt[0], o.solvedAt.at(-1)!];
+    out.push(
+      `ours solved at step${lo === hi ? ` ${lo}` : `s ${lo}–${hi}`} of ${o.config.steps}`,
+    );
+  }
   if (o.search) out.push("a search rung (its budget rule's steps)");
   out.push(...oursSentences(o.source));
   const lost = Object.entries(o.lost).map(([s, n]) => `${n} of ${o.runs} ${s}`);
@@ -151,6 +161,10 @@ function ourValue(
     lost,
     solves: values.length > 0 &&
       metricSolves({ ...ref, value: m }, config.solved, config.symbols ?? 10),
+    solvedAt: rs.flatMap((r) => {
+      const s = r.status === "ok" ? recordStepsToSolve(r) : null;
+      return s === null ? [] : [s];
+    }).sort((a, b) => a - b),
     config,
     search: origin?.search ?? false,
     source: origin?.source ?? null,

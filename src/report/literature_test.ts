@@ -70,6 +70,21 @@ Deno.test("rows: agree, disagree (what differs), not run; grid runs before searc
   assertEquals([gru.ours, gru.differs], [null, []]);
 });
 
+Deno.test("where ours solves and the paper's fails, what differs says at which step ours solved", () => {
+  // The paper's rnn_tanh fails at T = 100 (0.17); ours solves it, seed 1 at step 300, seed 2 at 120.
+  const recs = records({ "rnn_tanh/1": 0.004, "rnn_tanh/2": 0.003 }).map((r) =>
+    r.config.cell === "rnn_tanh" && !originOf(r)?.search
+      ? { ...r, metrics: { ...r.metrics, steps_to_solve: r.config.seed === 1 ? 300 : 120 } }
+      : r
+  );
+  const tanh = literatureRows(recs, refs, originOf).find((r) => r.reference.cell === "rnn_tanh")!;
+  assertEquals([tanh.agree, tanh.ours!.solvedAt], [false, [120, 300]]);
+  assertEquals(tanh.differs[1], "ours solved at steps 120–300 of 400");
+  const one = literatureRows(recs.filter((r) => r.config.seed === 1), refs, originOf)
+    .find((r) => r.reference.cell === "rnn_tanh")!;
+  assertEquals(one.differs[1], "ours solved at step 300 of 400");
+});
+
 Deno.test("rows: a search rung stands in only where no grid run is there; lost seeds are counted", () => {
   const recs = records({ "lstm/1": null, "lstm/2": 0.02 }).filter((r) =>
     !(r.config.cell === "rnn_tanh" && !originOf(r)?.search)
