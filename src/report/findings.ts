@@ -85,7 +85,11 @@ export interface SolveCost {
   cell: string;
   /** Median steps-to-solve over the seeds that solved. */
   steps: number;
-  /** Median wall time of those runs, seconds. */
+  /**
+   * Median wall time to the solving step, seconds: each run's seconds per step (its
+   * `timing.total_s` over the steps it trained, evaluations included) times its steps to solve, so
+   * a run that trained on past its solve (no `stopWhenSolved`) is not charged for the rest.
+   */
   seconds: number;
 }
 
@@ -147,6 +151,12 @@ function taskOrder(t: string): number {
   return (TASKS as readonly string[]).indexOf(t);
 }
 
+/** A run's wall time to `steps`, at its own pace (its whole time where the steps are unknown). */
+function secondsToSolve(r: ResultRecord, steps: number): number {
+  const done = r.timing.steps_done;
+  return done > 0 ? (r.timing.total_s * Math.min(steps, done)) / done : r.timing.total_s;
+}
+
 function headlineOf(
   task: "adding" | "copy",
   records: ResultRecord[],
@@ -166,7 +176,8 @@ function headlineOf(
     for (const [cell, rs] of groupBy(atT, (r) => seriesOf(r.config))) {
       const steps = median(rs.map((r) => stepsToSolve(r)!));
       if (!cost || steps < cost.steps || (steps === cost.steps && cell < cost.cell)) {
-        cost = { T: solvedT, cell, steps, seconds: median(rs.map((r) => r.timing.total_s)) };
+        const seconds = median(rs.map((r) => secondsToSolve(r, stepsToSolve(r)!)));
+        cost = { T: solvedT, cell, steps, seconds };
       }
     }
   }

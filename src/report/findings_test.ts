@@ -82,6 +82,17 @@ Deno.test("the headline: what solves, how far, what fails, the thesis, the cost"
   assertMatch(f.headline[2], /^Fastest at the longest length solved: lstm, 500 steps/);
 });
 
+Deno.test("the cost is the time to the solving step, at the run's own pace", () => {
+  // A run that trained 4,000 steps in 400 s and solved at 500 cost 50 s, not 400.
+  const recs = records({ rnn_tanh: 0, lstm: 200 }).map((r) => ({
+    ...r,
+    timing: { ...r.timing, total_s: 400, steps_done: 4000 },
+  }));
+  const cost = findingsData(recs).headline.find((h) => h.task === "adding")!.cost!;
+  assertEquals([cost.cell, cost.T, cost.steps, cost.seconds], ["lstm", 200, 500, 50]);
+  assertMatch(findings(recs).headline.join(" "), /lstm, 500 steps \(50 s\) at adding T = 200/);
+});
+
 Deno.test("and says where it does not, in which direction", () => {
   const d = findingsData(records({ rnn_tanh: 200, lstm: 50 }));
   const v = Object.fromEntries(d.pairs.map((p) => [p.cell, p.verdict]));
