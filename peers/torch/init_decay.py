@@ -23,32 +23,9 @@ import sys
 import numpy as np
 import torch
 
+from train_adding import adding_batch, init_ours
+
 HORIZON_RATIO = 1e-6
-
-
-def adding_batch(rng, B, T):
-    """x[:, t] = (value ~ U[0,1), marker), two markers at distinct random positions anywhere;
-    y = the sum of the two marked values."""
-    x = np.zeros((B, T, 2), dtype=np.float32)
-    x[:, :, 0] = rng.random((B, T), dtype=np.float32)
-    for b in range(B):
-        x[b, rng.choice(T, 2, replace=False), 1] = 1
-    y = (x[:, :, 0] * x[:, :, 1]).sum(axis=1, dtype=np.float32)
-    return torch.from_numpy(x), torch.from_numpy(y)
-
-
-def ours_(cell, kind, H):
-    """Our initialisation (docs/cells.md), in PyTorch's layout (weight_ih = W_xᵀ, weight_hh = W_hᵀ)."""
-    G = 4 if kind == "lstm" else 3
-    with torch.no_grad():
-        torch.nn.init.xavier_uniform_(cell.weight_ih)  # fan_in I, fan_out G·H, as Glorot on W_x
-        w_h = torch.empty(H, G * H)
-        torch.nn.init.orthogonal_(w_h)  # orthonormal rows: every H-wide gate block orthogonal
-        cell.weight_hh.copy_(w_h.T)
-        cell.bias_ih.zero_()
-        cell.bias_hh.zero_()
-        if kind == "lstm":
-            cell.bias_ih[H:2 * H] = 1.0  # gate order i, f, g, o: the forget block
 
 
 def grad_norms(cell, head, x, y, kind):
@@ -102,8 +79,8 @@ def main():
             cell = layer(2, a.hidden)
             head = torch.nn.Linear(a.hidden, 1)
             if name == "ours":
-                ours_(cell, a.cell, a.hidden)
-            x, y = adding_batch(np.random.default_rng(seed), a.batch, a.length)
+                init_ours(cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh, a.cell, a.hidden)
+            x, y = adding_batch(np.random.default_rng(seed), a.batch, a.length, "tcn")
             slope = decay_slope(grad_norms(cell, head, x, y, a.cell))
             factors.append(10 ** slope)
             horizons.append(math.log10(HORIZON_RATIO) / slope if slope < 0 else math.inf)

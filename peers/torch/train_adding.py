@@ -40,18 +40,19 @@ def adding_batch(rng, B, T, variant):
     return torch.from_numpy(x), torch.from_numpy(y)
 
 
-def init_ours(rnn, cell, H):
-    """docs/cells.md's initialisation in PyTorch's layout (weight_ih = W_xᵀ, weight_hh = W_hᵀ)."""
+def init_ours(w_ih, w_hh, b_ih, b_hh, cell, H):
+    """docs/cells.md's initialisation in PyTorch's layout (w_ih = W_xᵀ, w_hh = W_hᵀ): W_x
+    Glorot-uniform, W_h orthogonal, biases 0 except the LSTM's forget block = 1."""
     G = {"rnn_tanh": 1, "lstm": 4, "gru": 3}[cell]
     with torch.no_grad():
-        torch.nn.init.xavier_uniform_(rnn.weight_ih_l0)
+        torch.nn.init.xavier_uniform_(w_ih)  # fan_in I, fan_out G·H, as Glorot on W_x
         w_h = torch.empty(H, G * H)
         torch.nn.init.orthogonal_(w_h)  # orthonormal rows: every H-wide gate block orthogonal
-        rnn.weight_hh_l0.copy_(w_h.T)
-        rnn.bias_ih_l0.zero_()
-        rnn.bias_hh_l0.zero_()
+        w_hh.copy_(w_h.T)
+        b_ih.zero_()
+        b_hh.zero_()
         if cell == "lstm":
-            rnn.bias_ih_l0[H:2 * H] = 1.0  # gate order i, f, g, o: the forget block
+            b_ih[H:2 * H] = 1.0  # gate order i, f, g, o: the forget block
 
 
 class Model(torch.nn.Module):
@@ -100,7 +101,8 @@ def main():
     torch.manual_seed(a.seed)
     model = Model(a.cell, a.hidden)
     if a.init == "ours":
-        init_ours(model.rnn, a.cell, a.hidden)
+        r = model.rnn
+        init_ours(r.weight_ih_l0, r.weight_hh_l0, r.bias_ih_l0, r.bias_hh_l0, a.cell, a.hidden)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     train_rng = np.random.default_rng(a.seed)
     x_test, y_test = adding_batch(np.random.default_rng(10_000 + a.seed), a.test_size, a.length, a.variant)
