@@ -83,6 +83,16 @@ Deno.test("--dry-run lists only what remains, given the results folder", async (
   assertEquals(listed.length, n - 30);
   for (const d of done) assertEquals(r.stdout.includes(d.hash.slice(0, 12)), false);
   assertEquals(await Deno.readTextFile(file), before, "a dry run writes nothing");
+  // A folder a train has used holds its claims' lock: a dry run reads it without write access.
+  await Deno.mkdir(`${out}/claims`);
+  await Deno.writeTextFile(`${out}/claims/.lock`, "");
+  const readOnly = await runScript(
+    "tasks/train.ts",
+    ["--allow-read", "--allow-env", "--allow-ffi", "--allow-sys"],
+    ["--suite", "quick", "--dry-run", "--out", out],
+  );
+  assertEquals(readOnly.code, 0, readOnly.stderr);
+  assertEquals(readOnly.stdout, r.stdout);
   // --force counts everything as remaining; a shard counts its own share
   const forced = await train(["--suite", "quick", "--dry-run", "--force", "--out", out]);
   assertMatch(forced.stdout, new RegExp(`0 done, ${n} remaining`));

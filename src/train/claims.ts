@@ -115,6 +115,28 @@ export async function withFolderLock<T>(outDir: string, fn: () => Promise<T>): P
   }
 }
 
+/**
+ * Runs `fn` holding the folder's lock shared, as a reader: it waits while a writer (a claim or an
+ * appended record, under {@link withFolderLock}) holds it. The lock file is opened read-only, so
+ * a dry run needs no write access to the folder; a folder without one has no claim being taken,
+ * and `fn` runs at once.
+ */
+export async function withFolderReadLock<T>(outDir: string, fn: () => Promise<T>): Promise<T> {
+  let f: Deno.FsFile;
+  try {
+    f = await Deno.open(join(claimDir(outDir), ".lock"), { read: true });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return await fn();
+    throw e;
+  }
+  try {
+    await f.lock(false);
+    return await fn();
+  } finally {
+    f.close();
+  }
+}
+
 /** What {@link claimRun} found. */
 export type ClaimResult =
   | { claimed: true; stale: ClaimHolder | null }

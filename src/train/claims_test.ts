@@ -7,6 +7,7 @@ import {
   releaseClaim,
   thisProcess,
   withFolderLock,
+  withFolderReadLock,
 } from "./claims.ts";
 
 const LOCKER = `
@@ -72,4 +73,28 @@ Deno.test("the folder lock serialises its holders", async () => {
     });
   await Promise.all([hold("a"), hold("b"), hold("c")]);
   for (let i = 0; i < log.length; i += 2) assertEquals(log[i].slice(0, 1), log[i + 1].slice(0, 1));
+});
+
+Deno.test("readers share the folder lock and wait for its writer; no lock file, no wait", async () => {
+  const out = await Deno.makeTempDir();
+  let ran = false;
+  assertEquals(await withFolderReadLock(out, () => Promise.resolve(ran = true)), true);
+  assert(ran, "a folder without claims is read at once");
+  const log: string[] = [];
+  const reader = (name: string) =>
+    withFolderReadLock(out, async () => {
+      log.push(`${name}+`);
+      await new Promise((r) => setTimeout(r, 30));
+      log.push(`${name}-`);
+    });
+  let readers: Promise<unknown> = Promise.resolve();
+  await withFolderLock(out, async () => {
+    log.push("w+");
+    readers = Promise.all([reader("r1"), reader("r2")]);
+    await new Promise((r) => setTimeout(r, 30));
+    log.push("w-");
+  });
+  await readers;
+  assertEquals(log.slice(0, 2), ["w+", "w-"], "readers wait for the writer");
+  assertEquals(log.slice(2, 4).sort(), ["r1+", "r2+"], "readers overlap");
 });

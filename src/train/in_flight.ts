@@ -7,7 +7,7 @@
 import { basename } from "node:path";
 import type { GridRun } from "../suite/suite.ts";
 import { checkpointPath, readCheckpointSummary } from "./checkpoint.ts";
-import { claimDir, type ClaimHolder, claimPath, readClaim, withFolderLock } from "./claims.ts";
+import { claimDir, type ClaimHolder, claimPath, readClaim, withFolderReadLock } from "./claims.ts";
 
 /** A run in flight. */
 export interface InFlight {
@@ -27,8 +27,8 @@ export async function readInFlight(
 ): Promise<Map<string, InFlight>> {
   const stem = basename(file).replace(/\.jsonl$/, "");
   const out = new Map<string, InFlight>();
-  // Claims are read under the folder's lock (taking a claim is not atomic without it); a folder
-  // without claims has no lock file, and a dry run creates none.
+  // Claims are read under the folder's lock, shared (taking a claim is not atomic without it): a
+  // dry run writes nothing and needs no write access.
   const claims = await Deno.stat(claimDir(outDir)).then(() => true, () => false);
   const read = async () => {
     for (const r of runs) {
@@ -41,7 +41,6 @@ export async function readInFlight(
       if (step > 0 || holder) out.set(r.hash, { step, holder, ...elapsed });
     }
   };
-  if (claims) await withFolderLock(outDir, read);
-  else await read();
+  await withFolderReadLock(outDir, read);
   return out;
 }
