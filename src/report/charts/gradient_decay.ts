@@ -166,7 +166,7 @@ function captionDistance(rows: DecayRow[]): number {
 
 /**
  * The finding in words, at most two sentences: at distance D (100, or the longest the records
- * reach) on the adding problem's shortest length that reaches it, the fastest and slowest
+ * reach) on the adding problem's length where the most cells reach it, the fastest and slowest
  * decaying cell at initialisation and the range after training; which copy gradient is shown.
  */
 export function gradientDecayCaption(data: DecayData): string {
@@ -177,15 +177,21 @@ export function gradientDecayCaption(data: DecayData): string {
   const task = tasks.includes("adding") ? "adding" : tasks[0];
   const at = (checkpoint: "initialisation" | "trained") => {
     const here = rows.filter((r) => r.task === task && r.checkpoint === checkpoint);
-    const Ts = [...new Set(here.filter((r) => r.distance >= D).map((r) => r.T))].sort((a, b) =>
-      a - b
-    );
-    if (Ts.length === 0) return null;
-    const parts = sortCells(here.filter((r) => r.T === Ts[0]).map((r) => r.cell)).map((cell) => {
-      const row = here.find((r) => r.T === Ts[0] && r.cell === cell && r.distance === D);
+    // The length most cells reach D at (the shortest of those): a search's bisection rung, run
+    // by one cell, is no place to compare cells.
+    // A cell without a row at D there has underflowed to 0 before it (zeros leave the log scale).
+    const reach = new Set(here.filter((r) => r.distance >= D).map((r) => r.T));
+    const cellsAt = new Map<number, Set<string>>();
+    for (const r of here.filter((r) => reach.has(r.T))) {
+      cellsAt.set(r.T, (cellsAt.get(r.T) ?? new Set()).add(r.cell));
+    }
+    if (cellsAt.size === 0) return null;
+    const [T] = [...cellsAt].sort((a, b) => b[1].size - a[1].size || a[0] - b[0])[0];
+    const parts = sortCells([...cellsAt.get(T)!]).map((cell) => {
+      const row = here.find((r) => r.T === T && r.cell === cell && r.distance === D);
       return { cell, v: row ? row.median : 0 };
     }).sort((a, b) => a.v - b.v);
-    return { T: Ts[0], lo: parts[0], hi: parts.at(-1)! };
+    return { T, lo: parts[0], hi: parts.at(-1)! };
   };
   const v = (x: number) => (x === 0 ? "0" : pow10(x));
   const init = at("initialisation"), trained = at("trained");

@@ -66,6 +66,29 @@ Deno.test("the caption gives each cell's gradient at distance 100 as a power of 
   assert(caption.split(/\.\s/).length <= 2, "at most two sentences");
 });
 
+Deno.test("the caption compares cells at the length most of them reach, not a one-cell rung", () => {
+  const recs = [
+    ...syntheticRecords({
+      cells: ["rnn_tanh", "lstm"],
+      lengths: [200],
+      seeds: [1],
+      tasks: ["adding"],
+      faults: false,
+    }),
+    // a bisection rung that only gru ran, shorter than the length both others share
+    ...syntheticRecords({
+      cells: ["gru"],
+      lengths: [150],
+      seeds: [1],
+      tasks: ["adding"],
+      faults: false,
+    }),
+  ];
+  const { caption } = gradientDecayChart(recs);
+  assertMatch(caption, /100 steps back on the adding problem \(T = 200\)/);
+  assertMatch(caption, /for rnn_tanh \(fastest decay\) and 10\^-0\.4 for lstm \(slowest\)/);
+});
+
 Deno.test("seeds make a band: min ≤ median ≤ max over seeds", () => {
   const recs = syntheticRecords({ cells: ["gru"], lengths: [50], seeds: [1, 2, 3] });
   const { rows } = gradientDecayData(recs);
