@@ -84,3 +84,15 @@ Deno.test({
     assertMatch(a.stderr, /^train_adding\.py: --steps must be positive$/);
   },
 });
+
+Deno.test({
+  name: "train_adding.py: --flush-denormals changes only subnormals (none at T = 8: same numbers)",
+  ignore: !hasTorch,
+  async fn() {
+    const args = [...TINY, "--cell", "lstm", "--steps", "20", "--eval-every", "10"];
+    const kept = await run(args);
+    const flushed = await run([...args, "--flush-denormals"]);
+    assertEquals(flushed.code, 0, flushed.stderr);
+    assertEquals(flushed.stdout, kept.stdout);
+  },
+});
