@@ -45,6 +45,8 @@ export interface PresentedHorizon extends MemoryHorizon {
   capped: boolean;
   /** Found by a memory-horizon search (its rungs alone), not read off a grid. */
   searched: boolean;
+  /** A searched series' note: its experiment's `source` in the suite (absent: none). */
+  note?: string;
 }
 
 /**
@@ -218,17 +220,22 @@ export function findingsData(all: ResultRecord[], opts: FindingsOptions = {}): F
   // A searched series' budget is its search's rule, as the suite states it (the rungs a chain
   // trained may be too few to read the rule back from their steps).
   const rules = new Map<string, string>();
+  const notes = new Map<string, string>();
   for (const r of records) {
     const o = opts.originOf?.(r);
-    if (o?.search && o.budget) rules.set(`${r.config.task}|${seriesOf(r.config)}`, o.budget);
+    const key = `${r.config.task}|${seriesOf(r.config)}`;
+    if (o?.search && o.budget) rules.set(key, o.budget);
+    if (o?.search && o.source) notes.set(key, o.source);
   }
   const horizons: PresentedHorizon[] = memoryHorizons(records).map((h) => {
     const rule = rules.get(`${h.task}|${h.cell}`);
+    const note = notes.get(`${h.task}|${h.cell}`);
     return {
       ...h,
       capped: horizonCapped(h),
       searched: rule !== undefined,
       ...(rule ? { budget: rule } : {}),
+      ...(note ? { note } : {}),
     };
   });
   const order = sortCells(horizons.map((h) => h.cell));

@@ -150,4 +150,15 @@ Deno.test("a suite mixing a grid and a search: a cell's horizon is its search's,
   // Without origins the grid's runs at T = 100 are read as one more rung of a grid.
   assertEquals(findingsData(recs).horizons[0].searched, false);
   assertEquals(findingsData(recs).records, findingsData(recs, { originOf }).records);
+  // A searched series' experiment source is its note, beside the table; no source, no note.
+  assert(!f.memory.caption.includes("Note on"), f.memory.caption);
+  const text = "With 10x the steps it solves T = 200.";
+  const noted: typeof originOf = (r) => {
+    const o = originOf(r);
+    return o?.search && r.config.cell === "lstm" ? { ...o, source: text } : o;
+  };
+  assertMatch(
+    findings(recs, { originOf: noted }).memory.caption,
+    /evaluation\. Note on lstm \(adding problem\): With 10x the steps it solves T = 200\.$/,
+  );
 });

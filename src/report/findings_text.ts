@@ -173,6 +173,19 @@ export function thesisTable(d: FindingsData): FindingsTable {
   };
 }
 
+/**
+ * The suite's notes on searched series (their experiments' `source`), each once, naming the
+ * series it speaks of: what a search's budget rule leaves out (say, a longer run at a length
+ * the rule stopped at) belongs beside the horizon it qualifies.
+ */
+function horizonNotes(d: FindingsData): string {
+  const by = new Map<string, string[]>();
+  for (const h of d.horizons) {
+    if (h.note) by.set(h.note, [...(by.get(h.note) ?? []), `${h.cell} (${TASK_LABEL[h.task]})`]);
+  }
+  return [...by].map(([note, who]) => ` Note on ${who.join(", ")}: ${note}`).join("");
+}
+
 /** The memory-horizon table: a row per series, a column per task. */
 export function memoryTable(d: FindingsData): FindingsTable {
   const cells = [...new Set(d.horizons.map((h) => h.cell))];
@@ -183,7 +196,7 @@ export function memoryTable(d: FindingsData): FindingsTable {
       }), median over ${d.seeds} seed(s) [min–max]; ≥ where the longest tested length ${
         d.horizons.some((h) => h.searched) ? "(a search's top rung) " : ""
       }was solved, — where none was. Solved: the test metric passes ` +
-      "the suite's threshold and still passes at the next evaluation.",
+      "the suite's threshold and still passes at the next evaluation." + horizonNotes(d),
     columns: [
       "cell",
       ...d.tasks.map((t) => {
