@@ -177,9 +177,9 @@ export function gradientDecayCaption(data: DecayData): string {
   const task = tasks.includes("adding") ? "adding" : tasks[0];
   const at = (checkpoint: "initialisation" | "trained") => {
     const here = rows.filter((r) => r.task === task && r.checkpoint === checkpoint);
-    // The length most cells reach D at (the shortest of those): a search's bisection rung, run
-    // by one cell, is no place to compare cells.
-    // A cell without a row at D there has underflowed to 0 before it (zeros leave the log scale).
+    // The length with the most cells among those reaching D (the shortest of those): a search's
+    // bisection rung, run by one cell, is no place to compare cells. A cell without a row at D
+    // there has underflowed to 0 before it (zeros leave the log scale).
     const reach = new Set(here.filter((r) => r.distance >= D).map((r) => r.T));
     const cellsAt = new Map<number, Set<string>>();
     for (const r of here.filter((r) => reach.has(r.T))) {
